@@ -1,0 +1,120 @@
+import type { DestinationSpec, DocumentKind, Municipality, Policy, Rule, Unit, UnitType } from '../../schemas/reference.ts';
+
+/** What routing needs to know about the person; null when nobody was identified. */
+export interface RoutingPerson {
+  addressProtection: 'none' | 'fortrolig' | 'strengt-fortrolig';
+  skjermet: boolean;
+  abroad: boolean;
+  municipality: string | null;
+  district: string | null;
+}
+
+export interface RoutingInput {
+  tema: string;
+  kind: DocumentKind;
+  person: RoutingPerson | null;
+}
+
+export interface Destination {
+  unitType: UnitType;
+  unitId: string;
+}
+
+export interface RoutingDecision {
+  policyId: string;
+  ruleId: string;
+  ruleSource: string;
+  destinations: Destination[];
+  restricted: Rule['restrict'] | null;
+  /** Why a destination fell back to the manual queue (e.g. no NAV office for the municipality). */
+  notes: string[];
+}
+
+export function matches(rule: Rule, input: RoutingInput): boolean {
+  const w = rule.when;
+  const p = input.person;
+  if (w.personKnown !== undefined && w.personKnown !== (p !== null)) return false;
+  if (w.addressProtection && !(p && w.addressProtection.includes(p.addressProtection))) return false;
+  if (w.skjermet !== undefined && !(p && p.skjermet === w.skjermet)) return false;
+  if (w.abroad !== undefined && !(p && p.abroad === w.abroad)) return false;
+  if (w.tema && !w.tema.includes(input.tema)) return false;
+  if (w.kind && !w.kind.includes(input.kind)) return false;
+  return true;
+}
+
+/** Maps unit types to concrete units for one person and tema. */
+export class UnitDirectory {
+  private readonly officeByArea = new Map<string, string>();
+
+  constructor(
+    private readonly units: Unit[],
+    municipalities: Municipality[],
+  ) {
+    for (const m of municipalities) {
+      if (m.navOffice) this.officeByArea.set(m.number, m.navOffice);
+      for (const d of m.districts ?? []) this.officeByArea.set(d.number, d.navOffice);
+    }
+  }
+
+  unit(id: string): Unit | undefined {
+    return this.units.find((u) => u.id === id);
+  }
+
+  private single(type: UnitType): Unit | undefined {
+    return this.units.find((u) => u.type === type);
+  }
+
+  resolve(spec: DestinationSpec, input: RoutingInput): { unitId: string } | { problem: string } {
+    const p = input.person;
+    switch (spec.unitType) {
+      case 'nav-kontor': {
+        const area = p?.district ?? p?.municipality;
+        const office = area ? this.officeByArea.get(area) : undefined;
+        return office ? { unitId: office } : { problem: 'no NAV office for the person\'s municipality' };
+      }
+      case 'forvaltning': {
+        const unit = spec.select === 'skjermet'
+          ? this.units.find((u) => u.type === 'forvaltning' && u.handles.includes('skjermet'))
+          : this.units.find((u) => u.type === 'forvaltning' && u.tema.includes(input.tema));
+        return unit ? { unitId: unit.id } : { problem: `no administrative unit for tema ${input.tema}` };
+      }
+      case 'hjelpemiddelsentral': {
+        const county = p?.municipality?.slice(0, 2);
+        const unit = this.units.find((u) => u.type === 'hjelpemiddelsentral' && county && u.counties.includes(county));
+        return unit ? { unitId: unit.id } : { problem: 'no hjelpemiddelsentral for the person\'s county' };
+      }
+      default: {
+        const unit = this.single(spec.unitType);
+        return unit ? { unitId: unit.id } : { problem: `no unit of type ${spec.unitType}` };
+      }
+    }
+  }
+}
+
+/**
+ * Applies the policy's rules in order. The first rule with destinations decides; rules with
+ * only `restrict` mark the document and let later rules decide. A destination that cannot
+ * be resolved sends the document to the mail room instead of guessing.
+ */
+export function route(input: RoutingInput, policy: Policy, directory: UnitDirectory): RoutingDecision {
+  let restricted: Rule['restrict'] | null = null;
+  for (const rule of policy.rules) {
+    if (!matches(rule, input)) continue;
+    if (rule.restrict && !restricted) restricted = rule.restrict;
+    if (!rule.to) continue;
+    const destinations: Destination[] = [];
+    const notes: string[] = [];
+    for (const spec of rule.to) {
+      const r = directory.resolve(spec, input);
+      if ('unitId' in r) destinations.push({ unitType: spec.unitType, unitId: r.unitId });
+      else notes.push(r.problem);
+    }
+    if (notes.length > 0) {
+      const manual = directory.resolve({ unitType: 'manual', select: 'by-tema' }, input);
+      if (!('unitId' in manual)) throw new Error('routing data has no manual (mail room) unit');
+      return { policyId: policy.id, ruleId: rule.id, ruleSource: rule.source, destinations: [{ unitType: 'manual', unitId: manual.unitId }], restricted, notes };
+    }
+    return { policyId: policy.id, ruleId: rule.id, ruleSource: rule.source, destinations, restricted, notes };
+  }
+  throw new Error(`policy ${policy.id} has no matching default rule`);
+}

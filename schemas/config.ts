@@ -1,0 +1,55 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const intString = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const ConfigSchema = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/intake'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every BullMQ key: lets tests and several installations share one Redis. */
+  QUEUE_PREFIX: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('intake'),
+  /** S3 endpoint (e.g. http://minio:9000). Unset: objects go to STORE_DIR on local disk. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_ACCESS_KEY: z.string().default('minioadmin'),
+  S3_SECRET_KEY: z.string().default('minioadmin'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9.-]{3,63}$/).default('intake'),
+  S3_REGION: z.string().default('us-east-1'),
+  STORE_DIR: z.string().default(path.join(ROOT, 'var', 'objects')),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: intString(8080, 0, 65535),
+  /** Largest upload the API accepts, in bytes. */
+  MAX_UPLOAD_BYTES: intString(200 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+  WORKER_CONCURRENCY: intString(Math.max(1, os.availableParallelism()), 1, 64),
+  /** How long a job's lock lives without renewal: a killed worker's job is retried after this. */
+  JOB_LOCK_MS: intString(30_000, 1_000, 600_000),
+  JOB_ATTEMPTS: intString(5, 1, 50),
+  JOB_BACKOFF_MS: intString(2_000, 10, 600_000),
+  OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('nor'),
+  /** Below this mean OCR confidence (0-100) a document is unreadable and goes to the mail room. */
+  OCR_MIN_CONFIDENCE: intString(40, 0, 100),
+  ROUTING_POLICY: z.string().default(path.join(ROOT, 'data', 'policies', 'ekspertgruppe-2010.json')),
+  /** Who is acting, for the audit log, when the CLI reads a person's documents. */
+  INTAKE_USER: z.string().default(os.userInfo().username),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+let cached: Config | undefined;
+
+/** Reads and validates the environment once; a bad value stops start-up with a clear message. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { fresh?: boolean } = {}): Config {
+  if (cached && !opts.fresh && env === process.env) return cached;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration in environment:\n${problems}`);
+  }
+  if (env === process.env) cached = parsed.data;
+  return parsed.data;
+}

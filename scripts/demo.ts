@@ -1,0 +1,98 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { buildApi } from '../api/server.ts';
+import { generateSampleBatch, writeSampleBatch } from '../fixtures/sample-batch.ts';
+import { loadConfig, ROOT } from '../schemas/config.ts';
+import { batchSummary, formatSummary, type BatchSummary } from '../services/summary.service.ts';
+import { createContext } from '../workers/context.ts';
+
+export interface DemoOptions {
+  once?: boolean;
+  count: number;
+  seed?: number;
+  workers: number;
+  concurrency?: number;
+}
+
+function startWorkerProcess(concurrency: number): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', 'intake.ts'), 'worker', '--concurrency', String(concurrency)], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return child;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** API + worker processes + a generated scanned batch, ingested over HTTP, then a routing summary. */
+export async function runDemo(opts: DemoOptions): Promise<void> {
+  const config = loadConfig();
+  const ctx = await createContext(config, 'demo');
+  const app = buildApi(ctx);
+  const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  const concurrency = opts.concurrency ?? Math.max(1, Math.floor(config.WORKER_CONCURRENCY / opts.workers));
+  const children = Array.from({ length: opts.workers }, () => startWorkerProcess(concurrency));
+  const stop = async () => {
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r)))));
+    await app.close();
+    await ctx.close();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+
+  try {
+    console.log(`API on ${address}; ${opts.workers} worker process(es) × ${concurrency} OCR worker(s); object store: ${ctx.store.kind}`);
+    const seed = opts.seed ?? (Date.now() % 1_000_000) + 1;
+    process.stdout.write(`generating ${opts.count} scanned claims (seed ${seed}) … `);
+    const t0 = Date.now();
+    const sample = await generateSampleBatch({ count: opts.count, seed });
+    const dir = path.join(ROOT, 'var', 'demo', `batch-${seed}`);
+    await writeSampleBatch(dir, sample);
+    console.log(`${sample.files.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${path.relative(process.cwd(), dir) || dir}`);
+
+    const created = await fetch(`${address}/api/batches`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `demo-${seed}` }),
+    });
+    if (!created.ok) throw new Error(`creating the batch failed: HTTP ${created.status}`);
+    const batchId = ((await created.json()) as { id: string }).id;
+    const started = Date.now();
+    for (const f of sample.files) {
+      const res = await fetch(`${address}/api/ingest?filename=${encodeURIComponent(f.name)}&batchId=${batchId}`, {
+        method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(f.data),
+      });
+      if (!res.ok) throw new Error(`upload of ${f.name} failed: HTTP ${res.status} ${await res.text()}`);
+    }
+    console.log(`uploaded ${sample.files.length} files to batch ${batchId}; processing …`);
+
+    let summary: BatchSummary;
+    let last = '';
+    for (;;) {
+      summary = await batchSummary(ctx, batchId);
+      const finished = summary.rows.filter((r) => r.stage === 'done' || r.status === 'manual').length;
+      const line = `  ${finished}/${summary.rows.length} documents finished, ${summary.pages} pages split`;
+      if (line !== last) console.log(line);
+      last = line;
+      if (summary.done) break;
+      if (children.every((c) => c.exitCode !== null)) throw new Error('every worker process has stopped');
+      await sleep(1000);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`\n${formatSummary(summary)}\n`);
+    const perUnit = new Map<string, number>();
+    for (const r of summary.rows) for (const u of r.units.length ? r.units : [`(${r.status})`]) perUnit.set(u, (perUnit.get(u) ?? 0) + 1);
+    console.log('documents per unit:');
+    for (const [u, n] of [...perUnit].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(3)}  ${u}`);
+    console.log(`\n${summary.rows.length} documents, ${summary.pages} pages in ${seconds.toFixed(1)} s: ${((summary.pages / seconds) * 60).toFixed(1)} pages per minute`);
+    console.log(`status of one document: ./intake status ${summary.rows[0]?.documentId ?? batchId}   (or GET ${address}/api/status/${batchId}?purpose=demo)`);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  if (opts.once) {
+    await stop();
+    return;
+  }
+  console.log(`\nserving on ${address} — Ctrl-C to stop`);
+}

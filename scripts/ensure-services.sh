@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Makes this machine ready to run intake: npm packages, fonts, PostgreSQL and Redis.
+# Starts what is installed but stopped; installs what is missing when run as root on Debian;
+# otherwise says exactly what to do. Only local services (127.0.0.1/localhost) are managed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
+
+DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/intake}"
+REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+is_root() { [ "$(id -u)" = 0 ]; }
+apt_updated=""
+apt_install() {
+  is_root || die "missing Debian packages: $*. Run as root: apt-get update && apt-get install -y $*"
+  if [ -z "$apt_updated" ]; then say "apt-get update"; apt-get update -qq; apt_updated=1; fi
+  say "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+host_of() { node -e 'const u=new URL(process.argv[1]);console.log(u.hostname)' "$1"; }
+port_of() { node -e 'const u=new URL(process.argv[1]);console.log(u.port||process.argv[2])' "$1" "$2"; }
+is_local() { case "$1" in 127.0.0.1|localhost|::1|'[::1]') return 0;; *) return 1;; esac; }
+
+# --- Node and npm packages ---------------------------------------------------------------
+command -v node >/dev/null || die "Node.js 20 or newer is required (https://nodejs.org or Debian's nodejs package)"
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || die "Node.js 20 or newer is required (found $(node --version))"
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# --- Fonts (sample scans are rendered with DejaVu) ------------------------------------------
+if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then apt_install fonts-dejavu-core fontconfig; fi
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+pg_host=$(host_of "$DATABASE_URL"); pg_port=$(port_of "$DATABASE_URL" 5432)
+pg_up() { command -v pg_isready >/dev/null && pg_isready -q -h "$pg_host" -p "$pg_port"; }
+if ! pg_up; then
+  is_local "$pg_host" || die "PostgreSQL at $pg_host:$pg_port does not answer; start it or set DATABASE_URL"
+  installed_pg=""
+  if ! command -v pg_ctlcluster >/dev/null; then apt_install postgresql; installed_pg=1; fi
+  version=$(ls /etc/postgresql | sort -n | tail -1)
+  if [ -n "$installed_pg" ]; then
+    # A fresh server only allows password or peer logins; local development uses trust on loopback.
+    hba="/etc/postgresql/$version/main/pg_hba.conf"
+    sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' "$hba"
+    say "PostgreSQL $version installed; loopback connections trusted ($hba)"
+  fi
+  say "starting PostgreSQL $version"
+  is_root || die "PostgreSQL is stopped; start it with: sudo pg_ctlcluster $version main start"
+  pg_ctlcluster --skip-systemctl-redirect "$version" main start 2>/dev/null || pg_ctlcluster "$version" main start
+  for _ in $(seq 1 30); do pg_up && break; sleep 1; done
+  pg_up || die "PostgreSQL did not start; see /var/log/postgresql/"
+fi
+
+# --- Redis ---------------------------------------------------------------------------------
+r_host=$(host_of "$REDIS_URL"); r_port=$(port_of "$REDIS_URL" 6379)
+redis_up() { command -v redis-cli >/dev/null && [ "$(redis-cli -h "$r_host" -p "$r_port" ping 2>/dev/null)" = PONG ]; }
+if ! redis_up; then
+  is_local "$r_host" || die "Redis at $r_host:$r_port does not answer; start it or set REDIS_URL"
+  command -v redis-server >/dev/null || apt_install redis-server
+  say "starting Redis on port $r_port"
+  mkdir -p /tmp/intake-redis
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$r_port" --save "" --appendonly no --dir /tmp/intake-redis --logfile /tmp/intake-redis/redis.log
+  for _ in $(seq 1 30); do redis_up && break; sleep 0.5; done
+  redis_up || die "Redis did not start; see /tmp/intake-redis/redis.log"
+fi
+say "ready: PostgreSQL $pg_host:$pg_port, Redis $r_host:$r_port"

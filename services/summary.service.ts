@@ -1,0 +1,67 @@
+import { getBatch, listSetAside } from '../storage/repositories/batches.repository.ts';
+import { listDocuments } from '../storage/repositories/documents.repository.ts';
+import { latestDecision } from '../storage/repositories/routing.repository.ts';
+import { NotFoundError } from './status.service.ts';
+import type { Context } from '../workers/context.ts';
+
+export interface SummaryRow {
+  documentId: string;
+  file: string;
+  status: string;
+  stage: string;
+  formNumber: string | null;
+  tema: string | null;
+  kind: string | null;
+  caseId: string | null;
+  rule: string | null;
+  units: string[];
+  pages: number | null;
+}
+
+export interface BatchSummary {
+  batchId: string;
+  done: boolean;
+  rows: SummaryRow[];
+  setAside: Array<{ name: string; reason: string }>;
+  pages: number;
+  firstReceived: string | null;
+  lastFinished: string | null;
+}
+
+/** Where each document of a batch went; `done` once every document is archived or waits in the mail room. */
+export async function batchSummary(ctx: Pick<Context, 'db' | 'directory'>, batchId: string): Promise<BatchSummary> {
+  if (!(await getBatch(ctx.db, batchId))) throw new NotFoundError(`no batch ${batchId}`);
+  const docs = await listDocuments(ctx.db, { batchId });
+  const rows: SummaryRow[] = [];
+  for (const d of docs) {
+    const decision = await latestDecision(ctx.db, d.id);
+    rows.push({
+      documentId: d.id, file: d.fileName, status: d.status, stage: d.stage, formNumber: d.formNumber, tema: d.tema,
+      kind: d.documentKind, caseId: d.caseId, rule: decision?.ruleId ?? null, pages: d.pageCount,
+      units: (decision?.destinations ?? []).map((u) => `${u.unitId} ${ctx.directory.unit(u.unitId)?.name ?? ''}`.trim()),
+    });
+  }
+  const finished = docs.map((d) => d.archivedAt ?? (d.status === 'manual' && !d.routedAt ? d.identifiedAt ?? d.splitAt ?? d.receivedAt : null));
+  const done = docs.every((d) => d.archivedAt || (d.status === 'manual' && !d.routedAt));
+  const times = finished.filter((t): t is Date => t !== null).map((t) => t.getTime());
+  return {
+    batchId,
+    done,
+    rows,
+    setAside: await listSetAside(ctx.db, batchId),
+    pages: docs.reduce((s, d) => s + (d.pageCount ?? 0), 0),
+    firstReceived: docs.length ? new Date(Math.min(...docs.map((d) => d.receivedAt.getTime()))).toISOString() : null,
+    lastFinished: done && times.length ? new Date(Math.max(...times)).toISOString() : null,
+  };
+}
+
+/** A fixed-width table for the terminal. */
+export function formatSummary(s: BatchSummary): string {
+  const head = ['document', 'file', 'status', 'tema', 'form', 'kind', 'case', 'rule', 'unit(s)'];
+  const body = s.rows.map((r) => [r.documentId, r.file.length > 34 ? `…${r.file.slice(-33)}` : r.file, r.status, r.tema ?? '—', r.formNumber ?? '—', r.kind ?? '—', r.caseId ?? '—', r.rule ?? '—', r.units.join(' + ') || '—']);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  for (const a of s.setAside) out.push(`set aside: ${a.name}: ${a.reason}`);
+  return out.join('\n');
+}

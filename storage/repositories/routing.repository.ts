@@ -1,0 +1,31 @@
+import type { RoutingDecision } from '../../pipeline/route/route.ts';
+import type { Queryable } from './queryable.ts';
+
+export async function recordDecision(q: Queryable, documentId: string, d: RoutingDecision): Promise<void> {
+  await q.query(
+    `INSERT INTO routing_decisions (document_id, policy_id, rule_id, rule_source, destinations, restricted)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [documentId, d.policyId, d.ruleId, d.ruleSource, JSON.stringify(d.destinations), d.restricted],
+  );
+  for (const dest of d.destinations) {
+    await q.query('INSERT INTO deliveries (document_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [documentId, dest.unitId]);
+  }
+}
+
+export interface DecisionRow {
+  policyId: string;
+  ruleId: string;
+  ruleSource: string;
+  destinations: Array<{ unitType: string; unitId: string }>;
+  restricted: string | null;
+  decidedAt: Date;
+}
+
+export async function latestDecision(q: Queryable, documentId: string): Promise<DecisionRow | null> {
+  const { rows } = await q.query(
+    'SELECT * FROM routing_decisions WHERE document_id = $1 ORDER BY id DESC LIMIT 1',
+    [documentId],
+  );
+  const r = rows[0];
+  return r ? { policyId: r.policy_id, ruleId: r.rule_id, ruleSource: r.rule_source, destinations: r.destinations, restricted: r.restricted, decidedAt: r.decided_at } : null;
+}

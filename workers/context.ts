@@ -1,0 +1,58 @@
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config } from '../schemas/config.ts';
+import type { Policy } from '../schemas/reference.ts';
+import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
+import { loadPolicy, loadReference, type Reference } from '../pipeline/reference.ts';
+import { UnitDirectory } from '../pipeline/route/route.ts';
+import { migrate } from '../storage/db/migrate.ts';
+import { createPool, ensureDatabase, type Db } from '../storage/db/pool.ts';
+import { createObjectStore, type ObjectStore } from '../storage/objects/index.ts';
+import { seedReferenceData } from '../storage/seed/seed.ts';
+import { Queues, redisOptions } from './queues.ts';
+
+/** Everything a handler may touch: the edges (database, object store, queues) and the rule data. */
+export interface Context {
+  config: Config;
+  db: Db;
+  store: ObjectStore;
+  queues: Queues;
+  reference: Reference;
+  policy: Policy;
+  directory: UnitDirectory;
+  log: Logger;
+  ocr(): Promise<OcrEngine>;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config, name: string): Logger {
+  // Log lines carry ids, stages and numbers; never personal data or document text.
+  return pino({ name, level: config.LOG_LEVEL, base: { pid: process.pid } });
+}
+
+/** Connects, migrates and seeds once; the OCR engine starts on first use. */
+export async function createContext(config: Config = loadConfig(), name = 'intake', opts: { ocrSize?: number } = {}): Promise<Context> {
+  await ensureDatabase(config.DATABASE_URL);
+  const db = createPool(config.DATABASE_URL);
+  await migrate(db);
+  const reference = loadReference();
+  await seedReferenceData(db, reference);
+  const policy = loadPolicy(config.ROUTING_POLICY);
+  const queues = new Queues(redisOptions(config.REDIS_URL), config);
+  let engine: Promise<OcrEngine> | undefined;
+  return {
+    config,
+    db,
+    store: createObjectStore(config),
+    queues,
+    reference,
+    policy,
+    directory: new UnitDirectory(reference.units, reference.municipalities),
+    log: createLogger(config, name),
+    ocr: () => (engine ??= OcrEngine.create({ langs: config.OCR_LANGS, size: opts.ocrSize ?? config.WORKER_CONCURRENCY })),
+    async close() {
+      await queues.close();
+      if (engine) await (await engine).close();
+      await db.end();
+    },
+  };
+}

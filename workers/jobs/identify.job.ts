@@ -1,0 +1,62 @@
+import { classify, type VendorHints } from '../../pipeline/identify/classify.ts';
+import type { DocumentJob } from '../../pipeline/stages.ts';
+import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
+import { inTransaction } from '../../storage/db/pool.ts';
+import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
+import { appendEvent } from '../../storage/repositories/events.repository.ts';
+import { listPages } from '../../storage/repositories/pages.repository.ts';
+import { getPerson } from '../../storage/repositories/persons.repository.ts';
+import type { Context } from '../context.ts';
+import { sendToManual } from './manual.ts';
+
+function vendorHints(meta: SkanningMetadata | null): VendorHints | null {
+  if (!meta) return null;
+  const jp = meta.journalpost;
+  return { brukerId: jp.bruker?.brukerId, tema: jp.tema, brevKode: jp.brevKode };
+}
+
+export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
+  const doc = await getDocument(ctx.db, documentId);
+  if (!doc) throw new Error(`document ${documentId} not found`);
+  if (doc.status === 'manual') return;
+  if (!doc.identifiedAt) {
+    const pages = await listPages(ctx.db, documentId);
+    const meanConfidence = pages.reduce((s, p) => s + (p.confidence ?? 0), 0) / Math.max(1, pages.length);
+    const text = pages.map((p) => p.text ?? '');
+    const c = classify({
+      pageTexts: text,
+      vendor: vendorHints(doc.vendorMetadata as SkanningMetadata | null),
+      forms: ctx.reference.forms,
+      temaCodes: new Set(ctx.reference.tema.keys()),
+    });
+    if (!c.formNumber && !c.personId && meanConfidence < ctx.config.OCR_MIN_CONFIDENCE) {
+      return sendToManual(ctx, documentId, 'identify', `unreadable: mean OCR confidence ${Math.round(meanConfidence)}`);
+    }
+    // An id that passes the checksum but is not in the register is not a known person.
+    const person = c.personId ? await getPerson(ctx.db, c.personId) : null;
+    const reasons = person || !c.personId ? c.reasons : [...c.reasons, 'person id not in the person register'];
+    await inTransaction(ctx.db, async (tx) => {
+      const done = await completeStage(tx, documentId, 'identified_at', {
+        stage: 'attach',
+        formNumber: c.formNumber,
+        title: c.title,
+        tema: c.tema,
+        documentKind: c.kind,
+        personId: person?.id ?? null,
+        confidence: c.confidence,
+        classification: { reasons, personIdCandidates: c.personIdCandidates, meanOcrConfidence: Math.round(meanConfidence) },
+      });
+      if (done) {
+        await appendEvent(tx, documentId, 'classified', {
+          formNumber: c.formNumber,
+          tema: c.tema,
+          kind: c.kind,
+          confidence: Math.round(c.confidence * 100) / 100,
+          personIdentified: Boolean(person),
+          reasons,
+        });
+      }
+    });
+  }
+  await ctx.queues.enqueue('attach', { documentId });
+}

@@ -1,0 +1,13 @@
+import { inTransaction } from '../../storage/db/pool.ts';
+import { updateDocument } from '../../storage/repositories/documents.repository.ts';
+import { appendEvent } from '../../storage/repositories/events.repository.ts';
+import type { Context } from '../context.ts';
+
+/** Functional failure: the document waits in the mail room's manual queue with a reason. */
+export async function sendToManual(ctx: Context, documentId: string, stage: string, reason: string): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    await updateDocument(tx, documentId, { status: 'manual', stage, manualReason: reason });
+    await appendEvent(tx, documentId, 'sent-to-manual', { stage, reason });
+  });
+  ctx.log.info({ documentId, stage }, 'document sent to manual queue');
+}
