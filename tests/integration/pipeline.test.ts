@@ -4,6 +4,7 @@ import { buildVendorZip, vendorMetadataXml } from '../../fixtures/vendor-zip.ts'
 import { route } from '../../pipeline/route/route.ts';
 import { ingest, type IngestReport } from '../../services/ingest.service.ts';
 import { batchSummary } from '../../services/summary.service.ts';
+import { formatStatus, lookupStatus, NotFoundError } from '../../services/status.service.ts';
 import { getCase } from '../../storage/repositories/cases.repository.ts';
 import { listDocuments, type DocumentRow } from '../../storage/repositories/documents.repository.ts';
 import { listEvents } from '../../storage/repositories/events.repository.ts';
@@ -82,6 +83,21 @@ describe('a generated scanned batch through real PostgreSQL, Redis and S3', () =
       const manual = d.status === 'manual';
       expect(types, d.fileName).toEqual(['received', 'stored', 'split', 'ocr-done', 'classified', 'attached', 'routed', manual ? 'sent-to-manual' : 'delivered', 'archived']);
     }
+  });
+
+  it('answers status look-ups by document, batch and case id, and records who looked and why', async () => {
+    const d = docs.find((x) => x.caseId)!;
+    const who = { actor: 'caseworker-1', purpose: 'phone call from the user' };
+    const byDoc = await lookupStatus(ctx, d.id, who);
+    expect(byDoc.documents[0]!.history.map((h) => h.type)).toContain('delivered');
+    expect(byDoc.documents[0]!.person).toMatch(/^\d{6}\*{5}$/);
+    const text = formatStatus(await lookupStatus(ctx, report.batchId, who));
+    for (const x of docs) expect(text).toContain(x.id);
+    expect(text).toMatch(/routed to .* by rule /);
+    expect((await lookupStatus(ctx, d.caseId!, who)).documents.map((x) => x.id)).toContain(d.id);
+    await expect(lookupStatus(ctx, 'JP999999', who)).rejects.toBeInstanceOf(NotFoundError);
+    const { rows } = await ctx.db.query('SELECT actor, purpose, subject, person_ids FROM access_log WHERE subject = $1', [d.id]);
+    expect(rows).toEqual([{ actor: 'caseworker-1', purpose: 'phone call from the user', subject: d.id, person_ids: [d.personId] }]);
   });
 
   it('keeps no personal data in the history', async () => {
