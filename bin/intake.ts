@@ -7,6 +7,7 @@ import { createContext } from '../workers/context.ts';
 import { startWorkers } from '../workers/worker.ts';
 import { buildApi } from '../api/server.ts';
 import { runDemo } from '../scripts/demo.ts';
+import { register as registerIdentifyCommands } from './identify-commands.ts';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -132,6 +133,8 @@ program
   .action(async (opts: { once?: boolean; count: number; seed?: number; workers: number; concurrency?: number }) => {
     await runDemo(opts);
   });
+
+registerIdentifyCommands(program);
 
 program.parseAsync().catch((err: Error) => {
   console.error(`intake: ${err.message}`);

@@ -32,10 +32,42 @@ const ConfigSchema = z.object({
   OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('nor'),
   /** Below this mean OCR confidence (0-100) a document is unreadable and goes to the mail room. */
   OCR_MIN_CONFIDENCE: intString(40, 0, 100),
+  /**
+   * Folder with <lang>.traineddata[.gz] for OCR (e.g. Debian's tesseract-ocr-nor "fast" models in
+   * /usr/share/tesseract-ocr/5/tessdata). Unset: the npm packages @tesseract.js-data/<lang>.
+   */
+  OCR_LANG_PATH: z.string().optional(),
+  /** Hard limit for one page's OCR: the worker is killed, the page retried once on harder clean-up, then left to a person. */
+  OCR_PAGE_TIMEOUT_MS: intString(30_000, 100, 600_000),
+  /** An OCR worker is replaced after this many pages: its WASM memory never shrinks. */
+  OCR_RECYCLE_PAGES: intString(200, 1, 100_000),
   ROUTING_POLICY: z.string().default(path.join(ROOT, 'data', 'policies', 'ekspertgruppe-2010.json')),
   /** Who is acting, for the audit log, when the CLI reads a person's documents. */
   INTAKE_USER: z.string().default(os.userInfo().username),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** dev: local sign-in as a seeded user with tokens this process signs; oidc: tokens from the identity provider. */
+  AUTH_MODE: z.enum(['dev', 'oidc']).default('dev'),
+  AUTH_ISSUER: z.string().url().optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  /** Where the browser goes to sign in in oidc mode (e.g. a login sidecar's path). */
+  AUTH_LOGIN_URL: z.string().default('/oauth2/login'),
+  /** Key for dev tokens; unset: a random key per process (tokens end with the process). */
+  AUTH_DEV_SECRET: z.string().min(32).optional(),
+  AUTH_TOKEN_TTL_S: intString(8 * 3600, 60, 24 * 3600),
+  /** The built web app (vite), served by the API. */
+  WEB_DIST: z.string().default(path.join(ROOT, 'web', 'dist')),
+  /** A document not moving for this long is a deviation (stuck in a stage). */
+  STUCK_AFTER_MINUTES: intString(60, 1, 7 * 24 * 60),
+  NODE_ENV: z.string().optional(),
+}).superRefine((c, ctx) => {
+  // Dev sign-in needs no password: never in production.
+  if (c.NODE_ENV === 'production' && c.AUTH_MODE === 'dev') ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'dev sign-in is not allowed when NODE_ENV=production; set AUTH_MODE=oidc' });
+  if (c.AUTH_MODE === 'oidc') {
+    for (const key of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_MODE=oidc' });
+    }
+  }
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

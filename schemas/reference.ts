@@ -60,6 +60,8 @@ export const RuleCondition = z
     skjermet: z.boolean().optional(),
     personKnown: z.boolean().optional(),
     abroad: z.boolean().optional(),
+    /** The classification is in doubt (below its confidence threshold). */
+    needsManual: z.boolean().optional(),
     tema: z.array(temaCode).min(1).optional(),
     kind: z.array(z.enum(DOCUMENT_KINDS)).min(1).optional(),
   })
@@ -94,6 +96,16 @@ export const PolicySchema = z
     for (const r of p.rules) {
       if (ids.has(r.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id ${r.id}` });
       ids.add(r.id);
+    }
+    // Kode 6: the address may never leave NAV Vikafossen, so that rule comes first and delivers nowhere else.
+    p.rules.forEach((r, i) => {
+      if (!r.when.addressProtection?.includes('strengt-fortrolig')) return;
+      if (i !== 0 || !r.to || r.to.some((d) => d.unitType !== 'vikafossen') || r.restrict !== 'strengt-fortrolig') {
+        ctx.addIssue({ code: 'custom', message: `rule ${r.id}: strengt fortrolig adresse must be the first rule, restricted, and go only to vikafossen` });
+      }
+    });
+    if (!p.rules.some((r) => r.when.addressProtection?.includes('strengt-fortrolig'))) {
+      ctx.addIssue({ code: 'custom', message: 'a policy needs a first rule for strengt fortrolig adresse (kode 6)' });
     }
     const last = p.rules[p.rules.length - 1]!;
     if (Object.keys(last.when).length > 0 || !last.to) {

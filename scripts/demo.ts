@@ -52,15 +52,21 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     await writeSampleBatch(dir, sample);
     console.log(`${sample.files.length} files in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${path.relative(process.cwd(), dir) || dir}`);
 
+    // Every API route needs a token: the demo signs in as the seeded mail-room operator (dev mode).
+    const login = await fetch(`${address}/api/auth/dev-login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'ops' }),
+    });
+    if (!login.ok) throw new Error(`dev login failed: HTTP ${login.status} (the demo needs AUTH_MODE=dev)`);
+    const auth = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
     const created = await fetch(`${address}/api/batches`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `demo-${seed}` }),
+      method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ name: `demo-${seed}` }),
     });
     if (!created.ok) throw new Error(`creating the batch failed: HTTP ${created.status}`);
     const batchId = ((await created.json()) as { id: string }).id;
     const started = Date.now();
     for (const f of sample.files) {
       const res = await fetch(`${address}/api/ingest?filename=${encodeURIComponent(f.name)}&batchId=${batchId}`, {
-        method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(f.data),
+        method: 'POST', headers: { 'content-type': 'application/octet-stream', ...auth }, body: new Uint8Array(f.data),
       });
       if (!res.ok) throw new Error(`upload of ${f.name} failed: HTTP ${res.status} ${await res.text()}`);
     }
@@ -85,7 +91,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     console.log('documents per unit:');
     for (const [u, n] of [...perUnit].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(3)}  ${u}`);
     console.log(`\n${summary.rows.length} documents, ${summary.pages} pages in ${seconds.toFixed(1)} s: ${((summary.pages / seconds) * 60).toFixed(1)} pages per minute`);
-    console.log(`status of one document: ./intake status ${summary.rows[0]?.documentId ?? batchId}   (or GET ${address}/api/status/${batchId}?purpose=demo)`);
+    console.log(`status of one document: ./intake status ${summary.rows[0]?.documentId ?? batchId}   (or open ${address}/ and sign in as a dev user)`);
   } catch (err) {
     await stop();
     throw err;

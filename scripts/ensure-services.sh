@@ -66,4 +66,6 @@ if ! redis_up; then
   for _ in $(seq 1 30); do redis_up && break; sleep 0.5; done
   redis_up || die "Redis did not start; see /tmp/intake-redis/redis.log"
 fi
+# --- The web app (served by the API from web/dist) -----------------------------------------
+bash scripts/build-web.sh
 say "ready: PostgreSQL $pg_host:$pg_port, Redis $r_host:$r_port"

@@ -48,7 +48,13 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
     policy,
     directory: new UnitDirectory(reference.units, reference.municipalities),
     log: createLogger(config, name),
-    ocr: () => (engine ??= OcrEngine.create({ langs: config.OCR_LANGS, size: opts.ocrSize ?? config.WORKER_CONCURRENCY })),
+    ocr: () => (engine ??= OcrEngine.create({
+      langs: config.OCR_LANGS,
+      size: opts.ocrSize ?? config.WORKER_CONCURRENCY,
+      langPath: config.OCR_LANG_PATH,
+      timeoutMs: config.OCR_PAGE_TIMEOUT_MS,
+      recycleAfter: config.OCR_RECYCLE_PAGES,
+    })),
     async close() {
       await queues.close();
       if (engine) await (await engine).close();

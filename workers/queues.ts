@@ -8,9 +8,13 @@ export function redisOptions(url: string): ConnectionOptions {
   return { url, maxRetriesPerRequest: null };
 }
 
+/** The background deviation sweep's queue (a repeatable job; see workers/deviation-sweep.ts). */
+export const DEVIATIONS_QUEUE = 'deviations';
+
 /** One queue per stage, with retry and backoff for technical failures. */
 export class Queues {
   readonly byStage: Record<Stage, Queue>;
+  readonly deviations: Queue;
 
   constructor(
     readonly connection: ConnectionOptions,
@@ -19,6 +23,7 @@ export class Queues {
     this.byStage = Object.fromEntries(
       STAGES.map((s) => [s, new Queue(s, { connection, prefix: config.QUEUE_PREFIX })]),
     ) as Record<Stage, Queue>;
+    this.deviations = new Queue(DEVIATIONS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
   }
 
   /** Adds a stage job; the job id is derived from the payload, so adding twice is harmless. */
@@ -41,6 +46,6 @@ export class Queues {
   }
 
   async close(): Promise<void> {
-    await Promise.all(STAGES.map((s) => this.byStage[s].close()));
+    await Promise.all([...STAGES.map((s) => this.byStage[s].close()), this.deviations.close()]);
   }
 }

@@ -4,13 +4,15 @@ import type { Context } from './context.ts';
 import { archiveJob } from './jobs/archive.job.ts';
 import { attachJob } from './jobs/attach.job.ts';
 import { identifyJob } from './jobs/identify.job.ts';
-import { ocrJob } from './jobs/ocr.job.ts';
+import { headerJob, ocrJob } from './jobs/ocr.job.ts';
 import { routeJob } from './jobs/route.job.ts';
 import { splitJob } from './jobs/split.job.ts';
+import { startDeviationSweep } from './deviation-sweep.ts';
 import { redisOptions } from './queues.ts';
 
 const HANDLERS: { [S in Stage]: (ctx: Context, data: JobData[S]) => Promise<void> } = {
   split: splitJob,
+  header: headerJob,
   ocr: ocrJob,
   identify: identifyJob,
   attach: attachJob,
@@ -23,6 +25,10 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Only these stages, to scale OCR apart from the rest. @defaultValue every stage */
   stages?: Stage[];
+  /** Run the background deviation sweep here too. @defaultValue true unless `stages` is given */
+  deviations?: boolean;
+  /** How often the deviation sweep runs. @defaultValue 5 minutes */
+  deviationSweepMs?: number;
 }
 
 export interface RunningWorkers {
@@ -43,7 +49,7 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
         connection: redisOptions(ctx.config.REDIS_URL),
         prefix: ctx.config.QUEUE_PREFIX,
         // OCR is CPU-bound: one job per tesseract worker. Other stages mostly wait on I/O.
-        concurrency: stage === 'ocr' ? concurrency : Math.max(4, concurrency),
+        concurrency: stage === 'ocr' || stage === 'header' ? concurrency : Math.max(4, concurrency),
         lockDuration: ctx.config.JOB_LOCK_MS,
         stalledInterval: Math.max(1000, Math.floor(ctx.config.JOB_LOCK_MS / 2)),
         maxStalledCount: 3,
@@ -56,6 +62,7 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
     worker.on('error', (err) => ctx.log.error({ stage, err: err.message }, 'worker error'));
     return worker;
   });
+  if (opts.deviations ?? !opts.stages) workers.push(startDeviationSweep(ctx, opts.deviationSweepMs));
   return {
     workers,
     async close() {

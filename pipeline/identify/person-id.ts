@@ -1,32 +1,104 @@
 import { idnr } from '@navikt/fnrvalidator';
+import { hasValidFnrCheckDigits } from './check-digits.ts';
+
+export type PersonRole = 'applicant' | 'other' | 'unlabelled';
 
 export interface PersonIdHit {
   id: string;
   index: number;
   /** Characters between the id and the nearest "fødselsnummer"-like label before it. */
   labelDistance: number;
+  /** Whose id it looks like from the words before it: the applicant's, someone else's (child, doctor), or unknown. */
+  role: PersonRole;
+  /** The digits were corrected (a confusable character or one misread digit) to pass the checksum. */
+  corrected: boolean;
 }
 
-const LABEL_RE = /(f[øo]dsels\s*nr|f[øo]dselsnummer|d-?nummer|personnummer|f\.?\s?nr)/gi;
-// 11 digits, allowing the common "DDMMYY NNNNN" split and OCR-inserted spaces.
-const ID_RE = /(?<![0-9])(\d{6})\s?(\d{5})(?![0-9])/g;
+const LABEL_RE = /(f[øo0]d(sels|s|e)?\s*\.?\s*(nr|nummer)|f[øo0]dselsnummer|d-?\s?nummer|personnummer|\bf\.?\s?nr|\bfnr|identitetsnummer|national identity number)/gi;
+// Words before an id that make it someone else's: children, partners, doctors, employers.
+const OTHER_RE = /(barn|andre personer|ektefelle|samboer|forelder|lege|behandler|arbeidsgiver|org\.?\s?nr|avdøde|gjenlevende)/i;
+const APPLICANT_RE = /(søker|bruker|personopplysninger|gjelder:|undertegnede)/i;
+
+// 11 digits, allowing "DDMMYY NNNNN", OCR-inserted spaces and letters OCR confuses with digits.
+const ID_CHAR = '[0-9OoDIl|SB]';
+const ID_RE = new RegExp(`(?<![0-9A-Za-z])(${ID_CHAR}{6})[ .]?(${ID_CHAR}{5})(?![0-9A-Za-z])`, 'g');
+const DIGIT_OF: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', B: '8' };
 
 export function isValidPersonId(id: string): boolean {
   return /^\d{11}$/.test(id) && idnr(id).status === 'valid';
 }
 
-/** Checksum-valid ids in the text, nearest to a fødselsnummer label first. */
-export function findPersonIds(text: string): PersonIdHit[] {
+// Digits a scan misreads as each other; one swap is tried only when the register can confirm the result.
+const SIMILAR: Record<string, string> = { '0': '689', '1': '47', '2': '7', '3': '89', '4': '1', '5': '6', '6': '058', '7': '12', '8': '3609', '9': '08' };
+
+function oneDigitRepairs(raw: string, isKnown: (id: string) => boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    for (const alt of SIMILAR[raw[i]!] ?? '') {
+      const v = raw.slice(0, i) + alt + raw.slice(i + 1);
+      if (hasValidFnrCheckDigits(v) && isValidPersonId(v) && isKnown(v)) out.push(v);
+    }
+  }
+  return out;
+}
+
+function roleOf(text: string, index: number, labelDistance: number): PersonRole {
+  // The words just before the id: its line and the two lines above.
+  const start = Math.max(0, index - 160);
+  const lines = text.slice(start, index).split('\n');
+  const near = lines.slice(-3).join('\n');
+  const sameLine = lines[lines.length - 1] ?? '';
+  if (OTHER_RE.test(sameLine)) return 'other';
+  if (labelDistance <= 40) return 'applicant';
+  if (OTHER_RE.test(near)) return 'other';
+  if (APPLICANT_RE.test(near)) return 'applicant';
+  return 'unlabelled';
+}
+
+export interface FindOptions {
+  /** Register look-up: enables one-digit repairs of misread ids (only ids the register knows). */
+  isKnown?: (id: string) => boolean;
+}
+
+/** Checksum-valid ids in the text, the applicant's first (labelled, nearest label), then unlabelled, then others'. */
+export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit[] {
   const labels = [...text.matchAll(LABEL_RE)].map((m) => (m.index ?? 0) + m[0].length);
   const hits: PersonIdHit[] = [];
   const seen = new Set<string>();
   for (const m of text.matchAll(ID_RE)) {
-    const id = m[1]! + m[2]!;
-    const index = m.index ?? 0;
-    if (seen.has(id) || !isValidPersonId(id)) continue;
+    const raw = (m[1]! + m[2]!).replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
+    const confusable = /[^0-9]/.test(m[1]! + m[2]!);
+    let id: string | null = isValidPersonId(raw) ? raw : null;
+    let corrected = confusable;
+    if (!id && opts.isKnown) {
+      const repairs = oneDigitRepairs(raw, opts.isKnown);
+      if (repairs.length === 1) {
+        id = repairs[0]!;
+        corrected = true;
+      }
+    }
+    // Mostly letters is a word, not a misread number.
+    if (!id || (m[1]! + m[2]!).replace(/[^0-9]/g, '').length < 7 || seen.has(id)) continue;
     seen.add(id);
+    const index = m.index ?? 0;
     const before = labels.filter((l) => l <= index).map((l) => index - l);
-    hits.push({ id, index, labelDistance: before.length ? Math.min(...before) : Number.POSITIVE_INFINITY });
+    const labelDistance = before.length ? Math.min(...before) : Number.POSITIVE_INFINITY;
+    hits.push({ id, index, labelDistance, role: roleOf(text, index, labelDistance), corrected });
   }
-  return hits.sort((a, b) => a.labelDistance - b.labelDistance || a.index - b.index);
+  const rank: Record<PersonRole, number> = { applicant: 0, unlabelled: 1, other: 2 };
+  return hits.sort((a, b) => rank[a.role] - rank[b.role] || a.labelDistance - b.labelDistance || a.index - b.index);
+}
+
+/**
+ * Every id a register look-up could confirm for this text: checksum-valid readings and their
+ * one-digit repairs. Lets a job ask the register once, then run the pure identification.
+ */
+export function possibleIds(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(ID_RE)) {
+    const raw = (m[1]! + m[2]!).replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
+    if (isValidPersonId(raw)) out.add(raw);
+    for (const v of oneDigitRepairs(raw, () => true)) out.add(v);
+  }
+  return [...out];
 }

@@ -1,93 +1,315 @@
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, unlinkSync, readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { createWorker, type Worker } from 'tesseract.js';
+import { createWorker, type Page } from 'tesseract.js';
+import type { Word } from '../pages/page-image.ts';
 
 export interface OcrResult {
   text: string;
   /** Tesseract's mean word confidence, 0-100. */
   confidence: number;
   ms: number;
+  /** Words with pixel boxes in the image given, for highlighting. */
+  words: Word[];
+  /** Tesseract's text-only PDF page (invisible text over nothing), when asked for. */
+  textPdf?: Buffer;
 }
+
+export interface RecognizeOptions {
+  dpi: number;
+  /** 'high' jumps the queue: header reads for routing go before full-text pages. */
+  priority?: 'high' | 'normal';
+  /** Also return the invisible text layer as a one-page PDF (for the archive variant). */
+  textPdf?: boolean;
+  /** Page segmentation mode. @defaultValue '3' (automatic) */
+  psm?: string;
+  /** Override the engine's per-page limit. */
+  timeoutMs?: number;
+}
+
+/** A page took longer than the limit: the worker was killed and replaced. */
+export class OcrTimeoutError extends Error {
+  constructor(readonly limitMs: number) {
+    super(`OCR took longer than ${limitMs} ms`);
+    this.name = 'OcrTimeoutError';
+  }
+}
+
+/** What the pool needs from a recogniser: tesseract.js in production, a stub in tests. */
+export interface OcrBackend {
+  recognize(image: Buffer, opts: RecognizeOptions): Promise<Omit<OcrResult, 'ms'>>;
+  /** Must stop the recogniser even while it is busy. */
+  terminate(): Promise<void>;
+}
+export type BackendFactory = () => Promise<OcrBackend>;
 
 const require = createRequire(import.meta.url);
 
-/**
- * A folder holding the requested languages' traineddata from the npm packages
- * (@tesseract.js-data/<lang>), so tesseract.js never fetches them from the network.
- */
-export function localLangPath(langs: string[]): string {
-  const dir = path.join(os.tmpdir(), `intake-tessdata-${langs.join('+')}`);
-  mkdirSync(dir, { recursive: true });
-  for (const lang of langs) {
-    const target = path.join(dir, `${lang}.traineddata.gz`);
-    if (existsSync(target)) continue;
-    let pkgDir: string;
-    try {
-      pkgDir = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
-    } catch {
-      throw new Error(`language data for "${lang}" is not installed: npm install @tesseract.js-data/${lang}`);
-    }
-    try {
-      symlinkSync(path.join(pkgDir, '4.0.0', `${lang}.traineddata.gz`), target);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-  }
-  return dir;
+/** Which npm language data: the LSTM-only "best_int" models (what oem 1 uses) or the full 4.0.0 set. */
+export type NpmModel = '4.0.0_best_int' | '4.0.0';
+
+export interface LangData {
+  dir: string;
+  gzip: boolean;
 }
 
-/** A fixed pool of tesseract.js workers, created once per process and reused. */
+/**
+ * A folder holding the requested languages' traineddata, so tesseract.js never fetches them:
+ * from `sourceDir` (e.g. Debian's /usr/share/tesseract-ocr/5/tessdata) when given, else from
+ * the npm packages (@tesseract.js-data/<lang>).
+ */
+export function localLangPath(langs: string[], opts: { sourceDir?: string; model?: NpmModel } = {}): LangData {
+  const model = opts.model ?? '4.0.0_best_int';
+  const tag = opts.sourceDir ? `dir-${opts.sourceDir.replace(/[^a-zA-Z0-9]+/g, '_')}` : model;
+  const dir = path.join(os.tmpdir(), `intake-tessdata-${tag}-${langs.join('+')}`);
+  mkdirSync(dir, { recursive: true });
+  let gzip = !opts.sourceDir;
+  for (const lang of langs) {
+    let source: string;
+    if (opts.sourceDir) {
+      const plain = path.join(opts.sourceDir, `${lang}.traineddata`);
+      const gz = `${plain}.gz`;
+      if (existsSync(plain)) source = plain;
+      else if (existsSync(gz)) {
+        source = gz;
+        gzip = true;
+      } else throw new Error(`language data for "${lang}" not found in ${opts.sourceDir}`);
+    } else {
+      let pkgDir: string;
+      try {
+        pkgDir = path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`));
+      } catch {
+        throw new Error(`language data for "${lang}" is not installed: npm install @tesseract.js-data/${lang}`);
+      }
+      source = path.join(pkgDir, model, `${lang}.traineddata.gz`);
+    }
+    // tesseract.js reads <lang>.traineddata[.gz] by the gzip flag and checks the magic itself.
+    for (const name of [`${lang}.traineddata.gz`, `${lang}.traineddata`]) {
+      const target = path.join(dir, name);
+      try {
+        if (readlinkSync(target) === source) continue;
+        unlinkSync(target);
+      } catch {
+        /* not there yet */
+      }
+      try {
+        symlinkSync(source, target);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+    }
+  }
+  return { dir, gzip };
+}
+
+function wordsOf(page: Page): Word[] {
+  const out: Word[] = [];
+  for (const b of page.blocks ?? []) {
+    for (const p of b.paragraphs) {
+      for (const l of p.lines) {
+        for (const w of l.words) {
+          if (!w.text.trim()) continue;
+          out.push({ text: w.text, conf: Math.round(w.confidence), x0: w.bbox.x0, y0: w.bbox.y0, x1: w.bbox.x1, y1: w.bbox.y1 });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The production backend: one tesseract.js worker thread, LSTM engine, local data only. */
+export function tesseractBackend(langs: string[], data: LangData, cachePath: string): BackendFactory {
+  return async () => {
+    let failure: string | null = null;
+    const worker = await createWorker(langs, 1, {
+      langPath: data.dir,
+      gzip: data.gzip,
+      cachePath,
+      cacheMethod: 'none', // the data is local already; a cache could go stale between data sets
+      // Without a handler tesseract.js throws from its message listener and takes the process down.
+      errorHandler: (e: unknown) => {
+        failure = String(e).slice(0, 200);
+      },
+    });
+    let lastDpi = '';
+    let lastPsm = '';
+    return {
+      async recognize(image, opts) {
+        const dpi = String(Math.round(opts.dpi));
+        const psm = opts.psm ?? '3';
+        if (dpi !== lastDpi || psm !== lastPsm) {
+          await worker.setParameters({ user_defined_dpi: dpi, tessedit_pageseg_mode: psm as never });
+          lastDpi = dpi;
+          lastPsm = psm;
+        }
+        failure = null;
+        const { data: page } = await worker.recognize(image, opts.textPdf ? { pdfTextOnly: true, pdfTitle: 'ocr' } : {}, {
+          text: true,
+          blocks: true,
+          pdf: Boolean(opts.textPdf),
+        });
+        if (failure) throw new Error(`tesseract failed: ${failure}`);
+        return {
+          text: page.text,
+          confidence: page.confidence,
+          words: wordsOf(page),
+          ...(opts.textPdf && page.pdf ? { textPdf: Buffer.from(page.pdf) } : {}),
+        };
+      },
+      async terminate() {
+        await worker.terminate();
+      },
+    };
+  };
+}
+
+interface Slot {
+  backend: OcrBackend;
+  pages: number;
+}
+
+export interface OcrEngineOptions {
+  langs: string;
+  /** Worker threads. @defaultValue one per core */
+  size?: number;
+  /** Folder with <lang>.traineddata; unset: the npm packages. */
+  langPath?: string;
+  model?: NpmModel;
+  /** A page taking longer is abandoned and its worker killed. @defaultValue 30000 */
+  timeoutMs?: number;
+  /** Replace a worker after this many pages: WASM memory only grows. @defaultValue 200 */
+  recycleAfter?: number;
+  cacheDir?: string;
+  /** For tests: a stand-in recogniser. */
+  factory?: BackendFactory;
+}
+
+export interface OcrEngineStats {
+  pages: number;
+  timeouts: number;
+  recycled: number;
+  workers: number;
+}
+
+/**
+ * A pool of OCR workers created once per process and reused: one per core by default, a hard
+ * time limit per page (the worker is killed and replaced, the caller decides what next), and
+ * workers recycled after a number of pages so memory stays bounded.
+ */
 export class OcrEngine {
-  private readonly idle: Worker[] = [];
-  private readonly waiting: Array<(w: Worker) => void> = [];
-  private all: Worker[] = [];
+  private readonly idle: Slot[] = [];
+  private readonly waitingHigh: Array<(s: Slot) => void> = [];
+  private readonly waiting: Array<(s: Slot) => void> = [];
+  private readonly live = new Set<Slot>();
+  private closed = false;
+  private readonly counters = { pages: 0, timeouts: 0, recycled: 0 };
 
-  private constructor() {}
+  private constructor(
+    private readonly factory: BackendFactory,
+    readonly timeoutMs: number,
+    readonly recycleAfter: number,
+  ) {}
 
-  static async create(opts: { langs: string; size: number; cacheDir?: string }): Promise<OcrEngine> {
-    const engine = new OcrEngine();
+  static async create(opts: OcrEngineOptions): Promise<OcrEngine> {
     const langs = opts.langs.split('+');
-    const langPath = localLangPath(langs);
-    const cachePath = opts.cacheDir ?? path.join(os.tmpdir(), 'intake-tess-cache');
-    mkdirSync(cachePath, { recursive: true });
-    engine.all = await Promise.all(
-      Array.from({ length: opts.size }, () =>
-        createWorker(langs, 1, { langPath, cachePath, gzip: true, cacheMethod: 'write' }),
-      ),
-    );
-    engine.idle.push(...engine.all);
+    let factory = opts.factory;
+    if (!factory) {
+      const data = localLangPath(langs, { sourceDir: opts.langPath || undefined, model: opts.model });
+      const cachePath = opts.cacheDir ?? path.join(os.tmpdir(), 'intake-tess-cache');
+      mkdirSync(cachePath, { recursive: true });
+      factory = tesseractBackend(langs, data, cachePath);
+    }
+    const engine = new OcrEngine(factory, opts.timeoutMs ?? 30_000, opts.recycleAfter ?? 200);
+    const size = Math.max(1, opts.size ?? os.availableParallelism());
+    const slots = await Promise.all(Array.from({ length: size }, async () => ({ backend: await factory(), pages: 0 })));
+    for (const s of slots) {
+      engine.live.add(s);
+      engine.idle.push(s);
+    }
     return engine;
   }
 
-  private acquire(): Promise<Worker> {
-    const w = this.idle.pop();
-    if (w) return Promise.resolve(w);
-    return new Promise((resolve) => this.waiting.push(resolve));
+  get size(): number {
+    return this.live.size;
   }
 
-  private release(w: Worker): void {
-    const next = this.waiting.shift();
-    if (next) next(w);
-    else this.idle.push(w);
+  stats(): OcrEngineStats {
+    return { ...this.counters, workers: this.live.size };
   }
 
-  /** Reads one page image; `dpi` is passed on because tesseract.js otherwise assumes 70. */
-  async recognize(image: Buffer, dpi: number): Promise<OcrResult> {
-    const worker = await this.acquire();
+  private acquire(high: boolean): Promise<Slot> {
+    if (this.closed) return Promise.reject(new Error('OCR engine is closed'));
+    const s = this.idle.pop();
+    if (s) return Promise.resolve(s);
+    return new Promise((resolve) => (high ? this.waitingHigh : this.waiting).push(resolve));
+  }
+
+  private release(s: Slot): void {
+    if (this.closed) return;
+    const next = this.waitingHigh.shift() ?? this.waiting.shift();
+    if (next) next(s);
+    else this.idle.push(s);
+  }
+
+  /** Kills a slot's worker and starts a fresh one in its place. */
+  private async replace(s: Slot): Promise<void> {
+    const old = s.backend;
+    await old.terminate().catch(() => {});
+    s.backend = await this.factory();
+    s.pages = 0;
+  }
+
+  /**
+   * Reads one page image (PBM/PGM/PNG/JPEG bytes). `dpi` is passed to tesseract, which
+   * otherwise assumes 70. Throws OcrTimeoutError when the page hits the time limit.
+   */
+  async recognize(image: Buffer, dpiOrOpts: number | RecognizeOptions): Promise<OcrResult> {
+    const opts: RecognizeOptions = typeof dpiOrOpts === 'number' ? { dpi: dpiOrOpts } : dpiOrOpts;
+    const limit = opts.timeoutMs ?? this.timeoutMs;
+    const slot = await this.acquire(opts.priority === 'high');
     const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     try {
-      await worker.setParameters({ user_defined_dpi: String(dpi) });
-      const { data } = await worker.recognize(image);
-      return { text: data.text, confidence: data.confidence, ms: Math.round(performance.now() - started) };
+      const result = await Promise.race([
+        slot.backend.recognize(image, opts),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            timedOut = true;
+            reject(new OcrTimeoutError(limit));
+          }, limit);
+        }),
+      ]);
+      this.counters.pages++;
+      slot.pages++;
+      return { ...result, ms: Math.round(performance.now() - started) };
+    } catch (err) {
+      if (timedOut) this.counters.timeouts++;
+      // A timed-out or crashed worker may be wedged: never hand it out again.
+      await this.replace(slot).catch(() => {
+        this.live.delete(slot);
+      });
+      if (!this.live.has(slot)) throw err;
+      slot.pages = 0;
+      throw err;
     } finally {
-      this.release(worker);
+      clearTimeout(timer);
+      if (this.live.has(slot)) {
+        if (slot.pages >= this.recycleAfter) {
+          this.counters.recycled++;
+          await this.replace(slot).catch(() => this.live.delete(slot));
+        }
+        if (this.live.has(slot)) this.release(slot);
+      }
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
-    this.all = [];
+    this.closed = true;
+    const all = [...this.live];
+    this.live.clear();
+    this.idle.length = 0;
+    await Promise.all(all.map((s) => s.backend.terminate().catch(() => {})));
   }
 }

@@ -1,24 +1,31 @@
 import { inflateSync } from 'node:zlib';
 import {
-  PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, type PDFPage,
+  decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream,
+  type PDFPage,
 } from 'pdf-lib';
-import sharp, { type Metadata, type Sharp } from 'sharp';
-import { UnreadablePageError, type PageImage } from './page-image.ts';
+import sharp, { type Sharp } from 'sharp';
+import { UnreadablePageError, type PageImage, type PageText } from './page-image.ts';
+import { openPdfjs, type PdfjsDocument } from './pdf-render.ts';
+import { wrapCcittG4 } from './tiff.ts';
+
+/** Resolution for pages that carry no scan (vector or text pages) and must be rendered. */
+export const DEFAULT_RENDER_DPI = 200;
+/** A text layer with fewer visible characters than this is not a born-digital page (e.g. a stamp). */
+const MIN_TEXT_CHARS = 20;
 
 /** Undoes PNG row predictors (Predictor >= 10) used by some Flate-encoded images. */
-function unpredict(data: Buffer, columns: number, bpp: number): Buffer {
-  const row = columns * bpp;
-  const rows = Math.floor(data.length / (row + 1));
-  const out = Buffer.alloc(rows * row);
+export function unpredict(data: Uint8Array, rowBytes: number, bpp: number): Buffer {
+  const rows = Math.floor(data.length / (rowBytes + 1));
+  const out = Buffer.alloc(rows * rowBytes);
   for (let y = 0; y < rows; y++) {
-    const type = data[y * (row + 1)]!;
-    const src = y * (row + 1) + 1;
-    const dst = y * row;
-    for (let x = 0; x < row; x++) {
+    const type = data[y * (rowBytes + 1)]!;
+    const src = y * (rowBytes + 1) + 1;
+    const dst = y * rowBytes;
+    for (let x = 0; x < rowBytes; x++) {
       const raw = data[src + x]!;
       const left = x >= bpp ? out[dst + x - bpp]! : 0;
-      const up = y > 0 ? out[dst - row + x]! : 0;
-      const upLeft = y > 0 && x >= bpp ? out[dst - row + x - bpp]! : 0;
+      const up = y > 0 ? out[dst - rowBytes + x]! : 0;
+      const upLeft = y > 0 && x >= bpp ? out[dst - rowBytes + x - bpp]! : 0;
       let v: number;
       if (type === 0) v = raw;
       else if (type === 1) v = raw + left;
@@ -51,66 +58,245 @@ function numberOf(dict: PDFDict | undefined, key: string): number | undefined {
   return v instanceof PDFNumber ? v.asNumber() : undefined;
 }
 
-/** The largest image XObject painted on the page (scanned pages carry one). */
-function pageImageStream(page: PDFPage): PDFRawStream | null {
-  const resources = page.node.Resources();
-  const xobjects = resources?.lookup(PDFName.of('XObject'));
-  if (!(xobjects instanceof PDFDict)) return null;
-  let best: PDFRawStream | null = null;
-  let bestArea = 0;
-  for (const [, ref] of xobjects.entries()) {
-    const obj = ref instanceof PDFRef ? page.doc.context.lookup(ref) : ref;
-    if (!(obj instanceof PDFRawStream)) continue;
-    if (nameOf(obj.dict, 'Subtype') !== 'Image') continue;
-    const area = (numberOf(obj.dict, 'Width') ?? 0) * (numberOf(obj.dict, 'Height') ?? 0);
-    if (area > bestArea) {
-      best = obj;
-      bestArea = area;
+function boolOf(dict: PDFDict | undefined, key: string): boolean | undefined {
+  const v = dict?.lookup(PDFName.of(key));
+  return v instanceof PDFBool ? v.asBoolean() : undefined;
+}
+
+/** Components per pixel of an image colour space; 0 when not a plain grey/RGB space. */
+function channelsOf(dict: PDFDict): number {
+  const cs = dict.lookup(PDFName.of('ColorSpace'));
+  if (cs instanceof PDFName) return cs.decodeText() === 'DeviceGray' ? 1 : cs.decodeText() === 'DeviceRGB' ? 3 : 0;
+  if (cs instanceof PDFArray && cs.size() === 2 && cs.lookup(0) instanceof PDFName && (cs.lookup(0) as PDFName).decodeText() === 'ICCBased') {
+    const icc = cs.lookup(1);
+    const n = icc instanceof PDFStream ? numberOf(icc.dict, 'N') : undefined;
+    return n === 1 || n === 3 ? n : 0;
+  }
+  return 0;
+}
+
+type Matrix = [number, number, number, number, number, number];
+const mul = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3],
+  m[2] * n[0] + m[3] * n[2], m[2] * n[1] + m[3] * n[3],
+  m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5],
+];
+
+// Operators a scanner's page may use besides q/Q/cm/Do: clipping to the page, colours, states.
+const HARMLESS = new Set(['re', 'W', 'W*', 'n', 'g', 'G', 'rg', 'RG', 'k', 'K', 'gs', 'i', 'w', 'J', 'j', 'M', 'd', 'ri', 'cs', 'CS']);
+
+/**
+ * The images a content stream paints and where, if the stream only paints images (no text,
+ * paths or inline images); null otherwise.
+ */
+export function paintedImages(content: string): Array<{ name: string; ctm: Matrix }> | null {
+  const stack: Matrix[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const operands: Array<number | string> = [];
+  const out: Array<{ name: string; ctm: Matrix }> = [];
+  const re = /\s*(?:%[^\r\n]*|(\/[^\s/<>[\]()%{}]*)|([+-]?(?:\d+\.?\d*|\.\d+))|([A-Za-z'"*]+\*?)|([[\]()<>{}]))/y;
+  let i = 0;
+  while (i < content.length) {
+    re.lastIndex = i;
+    const m = re.exec(content);
+    if (!m) {
+      if (/^\s*$/.test(content.slice(i))) break;
+      return null;
+    }
+    i = re.lastIndex;
+    if (m[1] !== undefined) operands.push(m[1].slice(1));
+    else if (m[2] !== undefined) operands.push(Number(m[2]));
+    else if (m[4] !== undefined) return null; // strings, arrays, dicts: text or paths
+    else if (m[3] !== undefined) {
+      const op = m[3];
+      if (op === 'q') stack.push(ctm);
+      else if (op === 'Q') ctm = stack.pop() ?? [1, 0, 0, 1, 0, 0];
+      else if (op === 'cm') {
+        const n = operands.slice(-6).map(Number);
+        if (n.length !== 6 || n.some((v) => !Number.isFinite(v))) return null;
+        ctm = mul(n as Matrix, ctm);
+      } else if (op === 'Do') {
+        const name = operands[operands.length - 1];
+        if (typeof name !== 'string') return null;
+        out.push({ name, ctm });
+      } else if (!HARMLESS.has(op)) return null;
+      operands.length = 0;
     }
   }
-  return best;
+  return out;
 }
 
-async function decodeImage(stream: PDFRawStream): Promise<Sharp> {
+function contentText(page: PDFPage): string | null {
+  const contents = page.node.Contents();
+  const streams: PDFRawStream[] = [];
+  if (contents instanceof PDFRawStream) streams.push(contents);
+  else if (contents instanceof PDFArray) {
+    for (let i = 0; i < contents.size(); i++) {
+      const s = contents.lookup(i);
+      if (s instanceof PDFRawStream) streams.push(s);
+      else return null;
+    }
+  } else return null;
+  try {
+    return streams.map((s) => Buffer.from(decodePDFRawStream(s).decode()).toString('latin1')).join('\n');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The scanned image of a page when the page is exactly that: one image painted over the whole
+ * page, upright. Anything else (several strips, text, vector graphics, flips) is rendered.
+ */
+function fullPageImage(page: PDFPage): PDFRawStream | null {
+  const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return null;
+  const content = contentText(page);
+  if (content === null) return null;
+  const painted = paintedImages(content);
+  if (!painted || painted.length !== 1) return null;
+  const ref = xobjects.get(PDFName.of(painted[0]!.name));
+  const obj = ref instanceof PDFRef ? page.doc.context.lookup(ref) : ref;
+  if (!(obj instanceof PDFRawStream) || nameOf(obj.dict, 'Subtype') !== 'Image') return null;
+  const [a, b, c, d, e, f] = painted[0]!.ctm;
+  const box = page.getMediaBox();
+  const near = (x: number, y: number, tol: number) => Math.abs(x - y) <= tol;
+  const tol = Math.max(2, 0.015 * Math.max(box.width, box.height));
+  if (!(near(b, 0, 0.01) && near(c, 0, 0.01) && a > 0 && d > 0)) return null;
+  if (!near(a, box.width, tol) || !near(d, box.height, tol) || !near(e, box.x, tol) || !near(f, box.y, tol)) return null;
+  return obj;
+}
+
+/** Decodes the embedded image when that is exact and cheap; null means: render the page instead. */
+async function decodeDirect(stream: PDFRawStream): Promise<Sharp | null> {
   const d = stream.dict;
   const filter = nameOf(d, 'Filter');
-  const width = numberOf(d, 'Width')!;
-  const height = numberOf(d, 'Height')!;
-  if (filter === 'DCTDecode') return sharp(Buffer.from(stream.contents));
-  if (filter === 'FlateDecode') {
-    const cs = nameOf(d, 'ColorSpace');
-    const bpc = numberOf(d, 'BitsPerComponent') ?? 8;
-    const channels = cs === 'DeviceRGB' ? 3 : cs === 'DeviceGray' ? 1 : 0;
-    if (!channels || bpc !== 8) throw new UnreadablePageError(`unsupported Flate image (${cs ?? 'no colour space'}, ${bpc} bit)`);
-    let raw: Buffer = inflateSync(Buffer.from(stream.contents));
-    const parms = d.lookup(PDFName.of('DecodeParms'));
-    const predictor = parms instanceof PDFDict ? numberOf(parms, 'Predictor') : undefined;
-    if (predictor && predictor >= 10) raw = unpredict(raw, width, channels);
-    return sharp(raw, { raw: { width, height, channels: channels as 1 | 3 } });
+  const width = numberOf(d, 'Width');
+  const height = numberOf(d, 'Height');
+  if (!width || !height) return null;
+  // Masks and decode arrays change what the pixels mean: leave them to the renderer.
+  if (d.has(PDFName.of('SMask')) || d.has(PDFName.of('Mask')) || d.has(PDFName.of('Decode')) || boolOf(d, 'ImageMask')) return null;
+  const parmsObj = d.lookup(PDFName.of('DecodeParms'));
+  const parms = parmsObj instanceof PDFDict ? parmsObj : parmsObj instanceof PDFArray && parmsObj.lookup(0) instanceof PDFDict ? (parmsObj.lookup(0) as PDFDict) : undefined;
+  const bytes = stream.contents;
+  if (filter === 'DCTDecode') {
+    return sharp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { failOn: 'error' });
   }
-  throw new UnreadablePageError(`page image encoding ${filter ?? 'none'} is not supported yet`);
+  if (filter === 'CCITTFaxDecode') {
+    const k = numberOf(parms, 'K') ?? 0;
+    if (k >= 0 || boolOf(parms, 'EncodedByteAlign')) return null;
+    const cols = numberOf(parms, 'Columns') ?? 1728;
+    if (cols !== width) return null;
+    const tiff = wrapCcittG4(bytes, { width, height: numberOf(parms, 'Rows') ?? height, k, blackIs1: boolOf(parms, 'BlackIs1') ?? false });
+    return sharp(tiff, { failOn: 'error' });
+  }
+  if (filter === 'FlateDecode') {
+    const channels = channelsOf(d);
+    const bpc = numberOf(d, 'BitsPerComponent') ?? 8;
+    if (!channels || (bpc !== 8 && !(bpc === 1 && channels === 1))) return null;
+    const rowBytes = Math.ceil((width * channels * bpc) / 8);
+    let raw: Buffer = inflateSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const predictor = numberOf(parms, 'Predictor') ?? 1;
+    if (predictor >= 10) raw = unpredict(raw, rowBytes, Math.max(1, (channels * bpc) / 8));
+    else if (predictor !== 1) return null;
+    if (raw.length < rowBytes * height) return null;
+    if (bpc === 1) {
+      const grey = Buffer.alloc(width * height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) grey[y * width + x] = (raw[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
+      }
+      return sharp(grey, { raw: { width, height, channels: 1 } });
+    }
+    return sharp(raw.subarray(0, rowBytes * height), { raw: { width, height, channels: channels as 1 | 3 } });
+  }
+  return null; // JBIG2, JPX, LZW, run length, filter chains: rendered
 }
 
-/** Pages of a PDF made of scanned images, extracted exactly (no re-rendering). */
-export async function pdfPageImages(data: Buffer): Promise<PageImage[]> {
-  let doc: PDFDocument;
+async function toPageImage(img: Sharp, dpi: number, source: PageImage['source']): Promise<PageImage> {
+  const { data: png, info } = await img
+    .flatten({ background: '#ffffff' })
+    .toColourspace('b-w')
+    .png({ compressionLevel: 2 })
+    .toBuffer({ resolveWithObject: true });
+  return { png, width: info.width, height: info.height, dpi: Math.round(dpi), source };
+}
+
+function visibleChars(t: PageText | null): number {
+  return t ? t.text.replace(/\s/g, '').length : 0;
+}
+
+function hasFonts(page: PDFPage): boolean {
+  const fonts = page.node.Resources()?.lookup(PDFName.of('Font'));
+  if (fonts instanceof PDFDict && fonts.keys().length > 0) return true;
+  // Forms (XObjects) may carry their own text.
+  const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return false;
+  return xobjects.values().some((v) => {
+    const o = v instanceof PDFRef ? page.doc.context.lookup(v) : v;
+    return o instanceof PDFRawStream && nameOf(o.dict, 'Subtype') === 'Form';
+  });
+}
+
+export interface PdfPagesOptions {
+  /** Resolution for rendered pages without a scan. @defaultValue DEFAULT_RENDER_DPI */
+  renderDpi?: number;
+}
+
+/**
+ * Pages of a PDF as greyscale images at their true resolution. A page that is one scanned
+ * image is taken as is (JPEG, Flate, CCITT G4); other pages are rendered with pdf.js. Pages
+ * that carry text (born-digital) keep that text and need no OCR.
+ */
+export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): Promise<PageImage[]> {
+  const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
+  let doc: PDFDocument | null = null;
   try {
-    doc = await PDFDocument.load(data, { ignoreEncryption: false, updateMetadata: false });
-  } catch (err) {
-    throw new UnreadablePageError(`not a readable PDF: ${(err as Error).message.slice(0, 200)}`);
+    doc = await PDFDocument.load(data, { ignoreEncryption: false, updateMetadata: false, throwOnInvalidObject: false });
+  } catch {
+    doc = null; // encrypted or damaged: pdf.js may still read it
   }
-  const pages: PageImage[] = [];
-  for (const [i, page] of doc.getPages().entries()) {
-    const stream = pageImageStream(page);
-    if (!stream) throw new UnreadablePageError(`page ${i + 1} has no scanned image (text-only PDFs are not supported yet)`);
-    const rotate = ((page.getRotation().angle % 360) + 360) % 360;
-    const img = (await decodeImage(stream)).rotate(rotate).grayscale();
-    const { data: png, info } = await img.png().toBuffer({ resolveWithObject: true });
-    // True resolution: image pixels over the page's width in inches (rotation swaps axes).
-    const { width: wPt, height: hPt } = page.getSize();
-    const inches = (rotate === 90 || rotate === 270 ? hPt : wPt) / 72;
-    pages.push({ png, width: info.width, height: info.height, dpi: Math.round(info.width / inches) });
+  let js: PdfjsDocument | null = null;
+  const pdfjs = async () => {
+    if (!js) {
+      try {
+        js = await openPdfjs(data);
+      } catch (err) {
+        throw new UnreadablePageError(`not a readable PDF: ${(err as Error).message.slice(0, 200)}`);
+      }
+    }
+    return js;
+  };
+  try {
+    const count = doc ? doc.getPageCount() : (await pdfjs()).pageCount;
+    if (count === 0) throw new UnreadablePageError('PDF has no pages');
+    const pages: PageImage[] = [];
+    for (let i = 0; i < count; i++) {
+      const page = doc?.getPage(i);
+      let image: PageImage | null = null;
+      let scanDpi: number | undefined;
+      if (page) {
+        const stream = fullPageImage(page);
+        if (stream) {
+          const rotate = ((page.getRotation().angle % 360) + 360) % 360;
+          // True resolution: image pixels over the page's width in inches (before /Rotate).
+          scanDpi = (numberOf(stream.dict, 'Width')! / page.getMediaBox().width) * 72;
+          const img = await decodeDirect(stream);
+          if (img) image = await toPageImage(rotate ? img.rotate(rotate) : img, scanDpi, 'pdf-image');
+        }
+      }
+      const dpi = Math.min(600, Math.max(100, Math.round(scanDpi ?? renderDpi)));
+      if (!image) {
+        const r = await (await pdfjs()).render(i + 1, dpi);
+        image = await toPageImage(sharp(r.data, { raw: { width: r.width, height: r.height, channels: 1 } }), dpi, 'pdf-render');
+      }
+      if (!page || hasFonts(page)) {
+        const text = await (await pdfjs()).text(i + 1, image.dpi);
+        if (visibleChars(text) >= MIN_TEXT_CHARS) image.text = text!;
+      }
+      pages.push(image);
+    }
+    return pages;
+  } finally {
+    if (js) await (js as PdfjsDocument).close();
   }
-  if (pages.length === 0) throw new UnreadablePageError('PDF has no pages');
-  return pages;
 }

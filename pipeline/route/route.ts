@@ -13,6 +13,8 @@ export interface RoutingInput {
   tema: string;
   kind: DocumentKind;
   person: RoutingPerson | null;
+  /** The classification is in doubt: rules with `needsManual: true` send it to a person. */
+  needsManual?: boolean;
 }
 
 export interface Destination {
@@ -37,6 +39,7 @@ export function matches(rule: Rule, input: RoutingInput): boolean {
   if (w.addressProtection && !(p && w.addressProtection.includes(p.addressProtection))) return false;
   if (w.skjermet !== undefined && !(p && p.skjermet === w.skjermet)) return false;
   if (w.abroad !== undefined && !(p && p.abroad === w.abroad)) return false;
+  if (w.needsManual !== undefined && w.needsManual !== Boolean(input.needsManual)) return false;
   if (w.tema && !w.tema.includes(input.tema)) return false;
   if (w.kind && !w.kind.includes(input.kind)) return false;
   return true;
@@ -97,6 +100,15 @@ export class UnitDirectory {
  * be resolved sends the document to the mail room instead of guessing.
  */
 export function route(input: RoutingInput, policy: Policy, directory: UnitDirectory): RoutingDecision {
+  const decision = decide(input, policy, directory);
+  // Defence in depth for kode 6: whatever a policy file says, the document goes to NAV Vikafossen only.
+  if (input.person?.addressProtection === 'strengt-fortrolig' && decision.destinations.some((d) => d.unitType !== 'vikafossen')) {
+    throw new Error(`policy ${policy.id} would send a strengt fortrolig document outside NAV Vikafossen (rule ${decision.ruleId})`);
+  }
+  return decision;
+}
+
+function decide(input: RoutingInput, policy: Policy, directory: UnitDirectory): RoutingDecision {
   let restricted: Rule['restrict'] | null = null;
   for (const rule of policy.rules) {
     if (!matches(rule, input)) continue;
@@ -117,4 +129,33 @@ export function route(input: RoutingInput, policy: Policy, directory: UnitDirect
     return { policyId: policy.id, ruleId: rule.id, ruleSource: rule.source, destinations, restricted, notes };
   }
   throw new Error(`policy ${policy.id} has no matching default rule`);
+}
+
+export interface SimulationRow {
+  unitId: string;
+  unitType: UnitType;
+  name: string;
+  /** Documents delivered to the unit under each policy, in the order the policies were given. */
+  counts: number[];
+}
+
+/**
+ * Replays routing inputs under several policies: per unit, how many documents each policy
+ * would deliver there (a document with two destinations counts at both units).
+ */
+export function simulate(inputs: readonly RoutingInput[], policies: readonly Policy[], directory: UnitDirectory): SimulationRow[] {
+  const rows = new Map<string, SimulationRow>();
+  policies.forEach((policy, pi) => {
+    for (const input of inputs) {
+      for (const d of route(input, policy, directory).destinations) {
+        let row = rows.get(d.unitId);
+        if (!row) {
+          row = { unitId: d.unitId, unitType: d.unitType, name: directory.unit(d.unitId)?.name ?? d.unitId, counts: policies.map(() => 0) };
+          rows.set(d.unitId, row);
+        }
+        row.counts[pi]!++;
+      }
+    }
+  });
+  return [...rows.values()].sort((a, b) => a.unitType.localeCompare(b.unitType) || b.counts[0]! - a.counts[0]! || a.unitId.localeCompare(b.unitId));
 }

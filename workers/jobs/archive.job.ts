@@ -1,4 +1,4 @@
-import { buildArchivePdf } from '../../pipeline/archive/archive-pdf.ts';
+import { buildArchivePdf, type ArchivePage } from '../../pipeline/archive/archive-pdf.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
@@ -6,18 +6,43 @@ import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
 import type { Context } from '../context.ts';
 
+/**
+ * The archive variant, stored beside the original. It needs every page's text: until OCR is
+ * done this is a no-op, and the ocr job builds it when the last page is read.
+ */
 export async function archiveJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
   const doc = await getDocument(ctx.db, documentId);
   if (!doc) throw new Error(`document ${documentId} not found`);
   if (doc.archivedAt) return;
+  if (!doc.ocrAt) {
+    ctx.log.debug({ documentId }, 'archive waits for OCR');
+    return;
+  }
   const pages = await listPages(ctx.db, documentId);
-  const images = await Promise.all(pages.map(async (p) => ({ ...p, png: await ctx.store.get(p.imageKey) })));
-  const pdf = await buildArchivePdf(images, { title: doc.title ?? doc.fileName, documentId });
+  // Born-digital pages are copied from the original; a document split off a file keeps its source page numbers.
+  const { rows } = await ctx.db.query(`SELECT to_jsonb(d) -> 'source_pages' AS sp FROM documents d WHERE id = $1`, [documentId]);
+  const sourcePages = Array.isArray(rows[0]?.sp) ? (rows[0].sp as number[]) : null;
+  const original = pages.some((p) => p.ocrStatus === 'pdf-text') && doc.mediaType === 'application/pdf' ? await ctx.store.get(doc.originalKey) : null;
+  const input: ArchivePage[] = [];
+  for (const [i, p] of pages.entries()) {
+    if (original && p.ocrStatus === 'pdf-text') {
+      input.push({ png: Buffer.alloc(0), width: p.width, height: p.height, dpi: p.dpi, original: { pdf: original, pageIndex: (sourcePages?.[i] ?? p.pageNo) - 1 } });
+      continue;
+    }
+    input.push({
+      png: await ctx.store.get(p.imageKey),
+      width: p.width,
+      height: p.height,
+      dpi: p.dpi,
+      textPdf: p.textPdfKey ? await ctx.store.get(p.textPdfKey) : null,
+    });
+  }
+  const pdf = await buildArchivePdf(input, { title: doc.title ?? doc.fileName, documentId, created: doc.receivedAt });
   const key = `archive/${documentId}.pdf`;
   await ctx.store.put(key, pdf, 'application/pdf');
   await inTransaction(ctx.db, async (tx) => {
     if (await completeStage(tx, documentId, 'archived_at', { archiveKey: key, stage: 'done' })) {
-      await appendEvent(tx, documentId, 'archived', { bytes: pdf.length, pages: pages.length });
+      await appendEvent(tx, documentId, 'archived', { bytes: pdf.length, pages: pages.length, textLayers: input.filter((p) => p.textPdf).length });
     }
   });
 }

@@ -1,11 +1,14 @@
-import { classify, type VendorHints } from '../../pipeline/identify/classify.ts';
+import { classify, type CoverSheetHint, type VendorHints } from '../../pipeline/identify/classify.ts';
+import { possibleIds } from '../../pipeline/identify/person-id.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
+import { getCoverSheet } from '../../storage/repositories/foersteside.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
 import { getPerson } from '../../storage/repositories/persons.repository.ts';
+import { getSegmentInfo, knownPersonIds } from '../../storage/repositories/segments.repository.ts';
 import type { Context } from '../context.ts';
 import { sendToManual } from './manual.ts';
 
@@ -21,20 +24,35 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
   if (doc.status === 'manual') return;
   if (!doc.identifiedAt) {
     const pages = await listPages(ctx.db, documentId);
-    const meanConfidence = pages.reduce((s, p) => s + (p.confidence ?? 0), 0) / Math.max(1, pages.length);
-    const text = pages.map((p) => p.text ?? '');
+    const meanConfidence = pages.reduce((s, p) => s + (p.confidence ?? p.headerConfidence ?? 0), 0) / Math.max(1, pages.length);
+    // Routing fast path: pages not read in full yet count with their header (pipeline/stages.ts).
+    const text = pages.map((p) => p.text ?? p.headerText ?? '');
+    const seg = await getSegmentInfo(ctx.db, documentId);
+    let coverSheet: CoverSheetHint | null = null;
+    if (seg?.coverSheet) {
+      const sheet = await getCoverSheet(ctx.db, seg.coverSheet);
+      coverSheet = {
+        loepenummer: seg.coverSheet,
+        page: (seg.coverSheetPage ?? 1) - 1,
+        meta: sheet ? { tema: sheet.tema, formNumber: sheet.formNumber, followUp: sheet.followUp, personId: sheet.personId, attachments: sheet.attachments, title: sheet.title } : null,
+      };
+    }
+    // One register query for every id the text could hold; the identification itself stays pure.
+    const known = await knownPersonIds(ctx.db, possibleIds(text.join('\n')));
     const c = classify({
       pageTexts: text,
       vendor: vendorHints(doc.vendorMetadata as SkanningMetadata | null),
       forms: ctx.reference.forms,
       temaCodes: new Set(ctx.reference.tema.keys()),
+      coverSheet,
+      isKnownPerson: (id) => known.has(id),
     });
-    if (!c.formNumber && !c.personId && meanConfidence < ctx.config.OCR_MIN_CONFIDENCE) {
+    if (!coverSheet?.meta && !c.formNumber && !c.personId && meanConfidence < ctx.config.OCR_MIN_CONFIDENCE) {
       return sendToManual(ctx, documentId, 'identify', `unreadable: mean OCR confidence ${Math.round(meanConfidence)}`);
     }
     // An id that passes the checksum but is not in the register is not a known person.
     const person = c.personId ? await getPerson(ctx.db, c.personId) : null;
-    const reasons = person || !c.personId ? c.reasons : [...c.reasons, 'person id not in the person register'];
+    const reasons = person || !c.personId || c.reasons.includes('person id not in the person register') ? c.reasons : [...c.reasons, 'person id not in the person register'];
     await inTransaction(ctx.db, async (tx) => {
       const done = await completeStage(tx, documentId, 'identified_at', {
         stage: 'attach',
@@ -44,7 +62,15 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
         documentKind: c.kind,
         personId: person?.id ?? null,
         confidence: c.confidence,
-        classification: { reasons, personIdCandidates: c.personIdCandidates, meanOcrConfidence: Math.round(meanConfidence) },
+        classification: {
+          reasons,
+          personIdCandidates: c.personIdCandidates,
+          meanOcrConfidence: Math.round(meanConfidence),
+          needsManual: c.needsManual,
+          candidates: c.candidates,
+          coverSheet: c.coverSheet,
+          missingAttachments: c.missingAttachments,
+        },
       });
       if (done) {
         await appendEvent(tx, documentId, 'classified', {
@@ -52,6 +78,9 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
           tema: c.tema,
           kind: c.kind,
           confidence: Math.round(c.confidence * 100) / 100,
+          needsManual: c.needsManual,
+          coverSheet: c.coverSheet,
+          missingAttachments: c.missingAttachments.length,
           personIdentified: Boolean(person),
           reasons,
         });

@@ -6,6 +6,7 @@ import { completeStage, getDocument } from '../../storage/repositories/documents
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { getPerson } from '../../storage/repositories/persons.repository.ts';
 import { recordDecision } from '../../storage/repositories/routing.repository.ts';
+import { activePolicy } from '../../services/policy.service.ts';
 import type { Context } from '../context.ts';
 
 export async function routeJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
@@ -14,8 +15,13 @@ export async function routeJob(ctx: Context, { documentId }: DocumentJob): Promi
   if (!doc.routedAt) {
     const person = doc.personId ? await getPerson(ctx.db, doc.personId) : null;
     const decision = route(
-      { tema: doc.tema ?? 'UKJ', kind: (doc.documentKind ?? 'other') as DocumentKind, person },
-      ctx.policy,
+      {
+        tema: doc.tema ?? 'UKJ',
+        kind: (doc.documentKind ?? 'other') as DocumentKind,
+        person,
+        needsManual: Boolean((doc.classification as { needsManual?: boolean } | null)?.needsManual),
+      },
+      await activePolicy(ctx),
       ctx.directory,
     );
     const manual = decision.destinations.some((d) => d.unitType === 'manual');

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { PolicySchema } from '../../schemas/reference.ts';
+import type { LookupEntry } from '../../services/audit.service.ts';
+import type { BatchOverview, Reconciliation } from '../../services/batches.service.ts';
+import type { Deviation, DeviationStatistics } from '../../services/deviations.service.ts';
+import type { DocumentView } from '../../services/document.service.ts';
+import type { InboxItem, ReturnResult } from '../../services/inbox.service.ts';
+import type { IngestReport } from '../../services/ingest.service.ts';
+import type { ManualItem, ResolveResult } from '../../services/manual-queue.service.ts';
+import type { Overview } from '../../services/overview.service.ts';
+import type { ActivePolicyView, LoadResult, PolicyFile, PolicySwitch, PolicyVersion } from '../../services/policy.service.ts';
+import type { BatchSummary } from '../../services/summary.service.ts';
+import type { Timeline } from '../../services/timeline.service.ts';
+import type { UserRow } from '../../storage/repositories/users.repository.ts';
+
+/**
+ * Success bodies of the API, for validation on the way out (fields not listed here are dropped)
+ * and for the OpenAPI document. `exact<T>()` makes the compiler check that a schema describes the
+ * service's result type field for field, so the documentation cannot drift from the code.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const exact = <T>() => <S extends z.ZodType>(schema: S, ..._check: Same<z.output<S>, T> extends true ? [] : [never]): S => schema;
+
+const iso = z.string().describe('date and time, ISO 8601');
+const unit = z.object({ unitId: z.string(), name: z.string() });
+
+export const paged = <T extends z.ZodType>(item: T) => z.object({
+  items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int().describe('items in all pages'),
+});
+
+const Role = z.enum(['operator', 'caseworker', 'status-reader', 'admin']);
+
+export const UserBody = exact<UserRow>()(z.object({
+  id: z.string(), name: z.string(), role: Role, source: z.enum(['dev', 'oidc']), active: z.boolean(), units: z.array(z.string()),
+}));
+
+export const MeBody = z.object({
+  id: z.string(), name: z.string(), role: Role, units: z.array(z.string()), unitNames: z.record(z.string(), z.string()),
+});
+
+export const BatchBody = exact<BatchOverview>()(z.object({
+  id: z.string(), name: z.string(), source: z.string(), createdAt: iso,
+  documents: z.number(), processing: z.number(), manual: z.number(), delivered: z.number(), archived: z.number(),
+  setAside: z.number(), duplicates: z.number(), pages: z.number(), pagesRead: z.number(),
+  finished: z.boolean().describe('every document has left the pipeline'),
+}));
+
+export const NewBatchBody = z.object({ id: z.string(), name: z.string(), source: z.string(), createdAt: iso });
+
+export const ReconciliationBody = exact<Reconciliation>()(z.object({
+  batch: BatchBody,
+  received: z.number().describe('files received = documents + duplicates + set aside'),
+  processed: z.number(),
+  documents: z.array(z.object({
+    id: z.string(), file: z.string(), status: z.string(), stage: z.string(), pages: z.number().nullable(), tema: z.string().nullable(),
+    protected: z.boolean().describe('a strictly confidential document: counted, not described'),
+  })),
+  setAside: z.array(z.object({ name: z.string(), reason: z.string() })),
+}));
+
+export const BatchSummaryBody = exact<BatchSummary>()(z.object({
+  batchId: z.string(), done: z.boolean(),
+  rows: z.array(z.object({
+    documentId: z.string(), file: z.string(), status: z.string(), stage: z.string(), formNumber: z.string().nullable(), tema: z.string().nullable(),
+    kind: z.string().nullable(), caseId: z.string().nullable(), rule: z.string().nullable(), units: z.array(z.string()), pages: z.number().nullable(),
+  })),
+  setAside: z.array(z.object({ name: z.string(), reason: z.string() })),
+  pages: z.number(), firstReceived: z.string().nullable(), lastFinished: z.string().nullable(),
+}));
+
+export const IngestReportBody = exact<IngestReport>()(z.object({
+  batchId: z.string(),
+  documents: z.array(z.object({ file: z.string(), documentId: z.string() })),
+  duplicates: z.array(z.object({ file: z.string(), existingDocumentId: z.string() })),
+  setAside: z.array(z.object({ file: z.string(), reason: z.string() })),
+}));
+
+export const ManualItemBody = exact<ManualItem>()(z.object({
+  documentId: z.string(), batchId: z.string(), fileName: z.string(), reason: z.string().nullable(), stage: z.string(), pages: z.number().nullable(),
+  tema: z.string().nullable(), formNumber: z.string().nullable(), kind: z.string().nullable(), personId: z.string().nullable(),
+  confidence: z.number().nullable(), receivedAt: iso,
+}));
+
+export const DocumentBody = exact<DocumentView>()(z.object({
+  id: z.string(), batchId: z.string(), file: z.string(), title: z.string().nullable(), status: z.string(), stage: z.string(),
+  tema: z.string().nullable(), formNumber: z.string().nullable(), kind: z.string().nullable(), confidence: z.number().nullable(),
+  personId: z.string().nullable(), personName: z.string().nullable(), caseId: z.string().nullable(), receivedAt: iso,
+  manualReason: z.string().nullable(), reasons: z.array(z.string()),
+  route: z.object({ rule: z.string(), units: z.array(unit) }).nullable(),
+  deliveries: z.array(unit.extend({ takenBy: z.string().nullable(), takenAt: z.string().nullable(), returnedAt: z.string().nullable() })),
+  pages: z.array(z.object({ pageNo: z.number(), width: z.number(), height: z.number(), text: z.string().nullable(), confidence: z.number().nullable() })),
+  hasArchivePdf: z.boolean(),
+}));
+
+export const ResolveBody = exact<ResolveResult>()(z.object({
+  documentId: z.string(), caseId: z.string(), outcome: z.enum(['delivered', 'manual']), units: z.array(unit), corrections: z.number(),
+}));
+
+export const SplitBody = z.object({ documentId: z.string(), newDocumentId: z.string() });
+export const MergeBody = z.object({ documentId: z.string(), pages: z.number() });
+
+export const InboxItemBody = exact<InboxItem>()(z.object({
+  documentId: z.string(), title: z.string().nullable(), tema: z.string().nullable(), formNumber: z.string().nullable(), kind: z.string().nullable(),
+  caseId: z.string().nullable(), personId: z.string().nullable(), pages: z.number().nullable(), receivedAt: iso, deliveredAt: iso,
+  takenBy: z.string().nullable(), takenAt: z.string().nullable(),
+  expectedAttachment: z.string().nullable().describe('what a claim of this tema is expected to bring'),
+  missingAttachment: z.boolean(),
+  missingAttachments: z.array(z.string()).describe('attachments the cover sheet listed that have not come'),
+}));
+
+export const ReturnBody = exact<ReturnResult>()(z.object({
+  documentId: z.string(), outcome: z.enum(['rerouted', 'mail-room']), units: z.array(z.string()), bounced: z.boolean(),
+}));
+
+export const TimelineBody = exact<Timeline>()(z.object({
+  kind: z.enum(['document', 'batch', 'case', 'person']), id: z.string(),
+  documents: z.array(z.object({
+    id: z.string(), file: z.string(), title: z.string().nullable(), status: z.string(), stage: z.string(), pages: z.number().nullable(),
+    formNumber: z.string().nullable(), tema: z.string().nullable(), kind: z.string().nullable(),
+    person: z.string().nullable().describe('masked fødselsnummer'), caseId: z.string().nullable(), receivedAt: iso,
+    route: z.object({ policy: z.string(), rule: z.string(), units: z.array(unit) }).nullable(),
+    deliveries: z.array(unit.extend({ deliveredAt: iso, takenAt: z.string().nullable(), returnedAt: z.string().nullable() })),
+    history: z.array(z.object({ at: iso, type: z.string(), text: z.string() })),
+  })),
+}));
+
+const DeviationKind = z.enum(['misrouted', 'bounced', 'missing-attachment', 'stuck']);
+
+export const DeviationBody = exact<Deviation>()(z.object({
+  id: z.number(), kind: DeviationKind, documentId: z.string().nullable(), caseId: z.string().nullable(), unitId: z.string().nullable(),
+  unitName: z.string().nullable(), policyId: z.string().nullable(), ruleId: z.string().nullable(), reason: z.string().nullable(),
+  reportedBy: z.string().nullable(), detectedAt: iso, resolvedAt: z.string().nullable(), tema: z.string().nullable(),
+}));
+
+export const DeviationStatsBody = exact<DeviationStatistics>()(z.object({
+  perRule: z.array(z.object({ policyId: z.string(), ruleId: z.string(), routed: z.number(), misrouted: z.number(), bounced: z.number() })),
+  perUnit: z.array(z.object({
+    unitId: z.string(), unitName: z.string(), misrouted: z.number(), bounced: z.number(), missingAttachment: z.number(), stuck: z.number(), open: z.number(),
+  })),
+  lastSweepAt: z.string().nullable().describe('when the background sweep last looked for stuck documents and missing attachments'),
+}));
+
+export const OverviewBody = exact<Overview>()(z.object({
+  pagesPerHour: z.array(z.object({ hour: iso, pages: z.number() })),
+  queues: z.array(z.object({ stage: z.string(), waiting: z.number(), active: z.number(), delayed: z.number(), failed: z.number() })),
+  documentsPerStage: z.array(z.object({ status: z.string(), stage: z.string(), documents: z.number() })),
+  perUnit: z.array(z.object({ unitId: z.string(), name: z.string(), total: z.number(), tema: z.record(z.string(), z.number()) })),
+  scanToDelivery: z.array(z.object({ tema: z.string().nullable(), documents: z.number(), p50: z.number().nullable(), p95: z.number().nullable() })),
+}));
+
+export const QueueCountsBody = z.record(z.string(), z.record(z.string(), z.number())).describe('job counts per stage and state');
+
+export const LookupBody = exact<LookupEntry>()(z.object({
+  id: z.number(), at: iso, actor: z.string(), userId: z.string().nullable(), role: z.string().nullable(), channel: z.enum(['api', 'web', 'cli']),
+  purpose: z.string(), action: z.string(), subject: z.string(), personIds: z.array(z.string()), documentIds: z.array(z.string()),
+  outcome: z.enum(['granted', 'denied']),
+}));
+
+export const CorrectionBody = z.object({
+  id: z.number(), documentId: z.string(), field: z.enum(['personId', 'tema', 'formNumber', 'kind', 'split', 'merge']),
+  machineValue: z.string().nullable(), correctedValue: z.string().nullable(), correctedBy: z.string(), correctedAt: iso,
+});
+
+export const ActivePolicyBody = exact<ActivePolicyView>()(z.object({
+  version: z.number().nullable().describe('null: the configured default (ROUTING_POLICY)'),
+  origin: z.string(), activatedBy: z.string().nullable(), activatedAt: z.string().nullable(), policy: PolicySchema,
+}));
+
+export const PolicyVersionBody = exact<PolicyVersion>()(z.object({
+  version: z.number(), policyId: z.string(), title: z.string(), sha256: z.string(), origin: z.string(), loadedBy: z.string(), loadedAt: iso,
+  rules: z.number(), active: z.boolean(),
+}));
+
+export const LoadPolicyBody = exact<LoadResult>()(z.object({ version: PolicyVersionBody, created: z.boolean(), active: ActivePolicyBody }));
+
+export const PolicySwitchBody = exact<PolicySwitch>()(z.object({
+  id: z.number(), version: z.number().nullable(), policyId: z.string().nullable(), activatedBy: z.string(), activatedAt: iso,
+}));
+
+export const PolicyFileBody = exact<PolicyFile>()(z.object({
+  file: z.string(), policyId: z.string().nullable(), title: z.string().nullable(), problem: z.string().nullable(),
+}));
+
+export const CoverSheetBody = z.object({
+  loepenummer: z.string(), tema: z.string(), formNumber: z.string().optional(), followUp: z.boolean(), title: z.string(),
+  personId: z.string().optional(), attachments: z.array(z.string()), unit: z.string().optional(), language: z.string(), createdAt: iso,
+});
+
+/** A binary body (page image, PDF), documented by content type; sent as a Buffer, never serialised. */
+export const binary = (contentType: string, description: string) => ({
+  description, content: { [contentType]: { schema: z.any().meta({ type: 'string', format: 'binary' }) } },
+});

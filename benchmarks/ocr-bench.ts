@@ -1,0 +1,342 @@
+/**
+ * OCR benchmark (issue 3): our page pipeline (decode, blank/orientation/skew, clean-up,
+ * tesseract.js pool) against the native tesseract CLI on the same scan-like pages, in one run.
+ *
+ *   npm run bench:ocr -- [--docs-per-level 5] [--dpi 300] [--cores N] [--lang-path DIR] [--soak 0] [--out benchmarks/RESULTS-ocr.md]
+ *
+ * Prints character accuracy per scan level, pages per minute, the ratio to the CLI, p50/p95
+ * time to "routing-ready" per document (header of pages 1-2 read and classified, one core),
+ * orientation hits and peak memory; writes the same table to the --out file. Page content is
+ * synthetic (fixtures/claim-content.ts); the ground truth is what was printed.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { claimPages, type ClaimKind } from '../fixtures/claim-content.ts';
+import { mixSeed, rng } from '../fixtures/random.ts';
+import { renderPage, type PageContent, type ScanOptions } from '../fixtures/render-page.ts';
+import { navForms } from '../fixtures/sample-batch.ts';
+import { classify } from '../pipeline/identify/classify.ts';
+import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
+import { readHeader, readPage } from '../pipeline/ocr/read-page.ts';
+import { normalisePage, toGrey } from '../pipeline/pages/normalise.ts';
+import { loadReference } from '../pipeline/reference.ts';
+import { personRegister } from '../storage/seed/person-register.ts';
+import { characterAccuracy } from './text-accuracy.ts';
+
+const { values } = parseArgs({
+  options: {
+    'docs-per-level': { type: 'string', default: '5' },
+    dpi: { type: 'string', default: '300' },
+    cores: { type: 'string', default: String(os.availableParallelism()) },
+    'lang-path': { type: 'string' },
+    'debian-data': { type: 'string', default: '/usr/share/tesseract-ocr/5/tessdata' },
+    soak: { type: 'string', default: '0' },
+    seed: { type: 'string', default: '3' },
+    out: { type: 'string', default: 'benchmarks/RESULTS-ocr.md' },
+  },
+});
+const DOCS = Number(values['docs-per-level']);
+const DPI = Number(values.dpi);
+const CORES = Math.max(1, Number(values.cores));
+const SEED = Number(values.seed);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+type Level = 'clean' | 'moderate' | 'heavy' | 'rotated 90/270' | 'rotated 180';
+const LEVELS: Level[] = ['clean', 'moderate', 'heavy', 'rotated 90/270', 'rotated 180'];
+
+interface BenchPage {
+  level: Level;
+  doc: number;
+  pageNo: number;
+  file: Buffer;
+  ext: 'png' | 'jpg';
+  truth: string;
+  /** Clockwise turn that makes it upright. */
+  upright: number;
+}
+interface BenchDoc {
+  id: number;
+  level: Level;
+  personId: string;
+  formNumber: string | null;
+  pages: BenchPage[];
+}
+
+function scan(level: Level, r: ReturnType<typeof rng>, seed: number, pageIdx: number): ScanOptions {
+  const base: ScanOptions = { dpi: DPI, seed };
+  if (level === 'clean') return base;
+  const moderate: ScanOptions = { ...base, skewDeg: r.float(-3, 3), noise: r.float(0.003, 0.02), blur: r.float(0.4, 0.8), jpegQuality: 60 };
+  if (level === 'moderate') return moderate;
+  if (level === 'heavy') return { ...base, skewDeg: r.float(-3, 3), noise: r.float(0.04, 0.06), blur: r.float(0.8, 1.1), jpegQuality: 40 };
+  if (level === 'rotated 180') return { ...moderate, rotate: 180 };
+  return { ...moderate, rotate: pageIdx % 2 === 0 ? 90 : 270 };
+}
+
+const truthOf = (c: PageContent) => c.lines.filter((l) => !l.rule).map((l) => l.text).join('\n');
+
+async function makeSet(): Promise<BenchDoc[]> {
+  const persons = personRegister();
+  const forms = navForms().filter((f) => /^Søknad/.test(f.title));
+  const kinds: Array<{ kind: ClaimKind; form: boolean }> = [
+    { kind: 'claim', form: true }, { kind: 'complaint', form: false }, { kind: 'claim', form: true },
+    { kind: 'attachment', form: true }, { kind: 'other', form: false },
+  ];
+  const docs: BenchDoc[] = [];
+  let pageIdx = 0;
+  for (const [li, level] of LEVELS.entries()) {
+    for (let d = 0; d < DOCS; d++) {
+      const r = rng(mixSeed(SEED, li, d));
+      const person = r.pick(persons);
+      const f = r.pick(forms);
+      const k = kinds[(d + li) % kinds.length]!;
+      const formNumber = k.form ? f.formNumber : null;
+      const contents = claimPages({ formNumber, title: f.title, tema: f.tema, person, kind: k.kind, pages: r.int(1, 2), seed: mixSeed(SEED, li, d, 7) });
+      const doc: BenchDoc = { id: docs.length + 1, level, personId: person.id, formNumber, pages: [] };
+      for (const [p, content] of contents.entries()) {
+        const o = scan(level, r, mixSeed(SEED, li, d, p), pageIdx++);
+        const rendered = await renderPage(content, o);
+        doc.pages.push({
+          level, doc: doc.id, pageNo: p + 1, file: rendered.data, ext: rendered.format === 'jpeg' ? 'jpg' : 'png',
+          truth: truthOf(content), upright: (360 - (o.rotate ?? 0)) % 360,
+        });
+      }
+      docs.push(doc);
+    }
+  }
+  return docs;
+}
+
+/** Samples this process's resident memory (worker threads included). */
+function memorySampler() {
+  let peak = process.memoryUsage().rss;
+  const t = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  return { stop: () => (clearInterval(t), (peak = Math.max(peak, process.memoryUsage().rss)), peak) };
+}
+
+async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  }));
+}
+
+interface RunResult {
+  name: string;
+  texts: Map<BenchPage, string>;
+  orientationOk?: Map<BenchPage, boolean>;
+  wallMs: number;
+  peakMb: number;
+  timeouts?: number;
+  manual?: number;
+}
+
+async function runOurs(name: string, pages: BenchPage[], langPath: string | undefined): Promise<RunResult> {
+  const engine = await OcrEngine.create({ langs: 'nor', size: CORES, langPath });
+  // Warm-up outside the clock, as a long-running worker would be.
+  await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
+  const texts = new Map<BenchPage, string>();
+  const orientationOk = new Map<BenchPage, boolean>();
+  let manual = 0;
+  const mem = memorySampler();
+  const t0 = performance.now();
+  await pool(pages, CORES, async (p) => {
+    const n = await normalisePage(await toGrey(p.file), DPI);
+    orientationOk.set(p, n.orientation === p.upright);
+    const r = await readPage(engine, n.raster, n.dpi);
+    if (r.status === 'manual') manual++;
+    texts.set(p, r.text ?? '');
+  });
+  const wallMs = performance.now() - t0;
+  const peak = mem.stop();
+  const timeouts = engine.stats().timeouts;
+  await engine.close();
+  return { name, texts, orientationOk, wallMs, peakMb: peak / 2 ** 20, timeouts, manual };
+}
+
+function execTesseract(file: string): Promise<{ text: string; kb: number }> {
+  return new Promise((resolve, reject) => {
+    // GNU time reports the peak resident size of the tesseract process.
+    execFile('/usr/bin/time', ['-f', '%M', 'tesseract', file, '-', '-l', 'nor', '--dpi', String(DPI)], {
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 16 * 2 ** 20,
+    }, (err, stdout, stderr) => {
+      if (err) return reject(err);
+      const kb = Number(/(\d+)\s*$/.exec(stderr.trim())?.[1] ?? 0);
+      resolve({ text: stdout, kb });
+    });
+  });
+}
+
+async function runNative(pages: BenchPage[], dir: string): Promise<RunResult> {
+  const files = new Map<BenchPage, string>();
+  for (const [i, p] of pages.entries()) {
+    const f = path.join(dir, `page-${i}.${p.ext}`);
+    await writeFile(f, p.file);
+    files.set(p, f);
+  }
+  const texts = new Map<BenchPage, string>();
+  let peakKb = 0;
+  const t0 = performance.now();
+  await pool(pages, CORES, async (p) => {
+    const r = await execTesseract(files.get(p)!);
+    peakKb = Math.max(peakKb, r.kb);
+    texts.set(p, r.text);
+  });
+  // CORES processes side by side, each at most peakKb.
+  return { name: 'native tesseract CLI', texts, wallMs: performance.now() - t0, peakMb: (peakKb * CORES) / 1024 };
+}
+
+interface ReadyResult {
+  ms: number[];
+  enough: number;
+  personRight: number;
+  formRight: number;
+  docs: number;
+}
+
+/** Routing-ready per document on one core: pages 1-2 upright, header read, classified. */
+async function routingReady(docs: BenchDoc[], langPath: string | undefined): Promise<ReadyResult> {
+  const reference = loadReference();
+  const temaCodes = new Set(reference.tema.keys());
+  const register = new Set(personRegister().map((p) => p.id));
+  const engine = await OcrEngine.create({ langs: 'nor', size: 1, langPath });
+  await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
+  const out: ReadyResult = { ms: [], enough: 0, personRight: 0, formRight: 0, docs: docs.length };
+  for (const doc of docs) {
+    const t0 = performance.now();
+    const texts: string[] = [];
+    let c: ReturnType<typeof classify> | null = null;
+    for (const p of doc.pages.slice(0, 2)) {
+      const n = await normalisePage(await toGrey(p.file), DPI);
+      if (n.blank) continue;
+      texts.push((await readHeader(engine, n.raster, n.dpi)).text);
+      c = classify({ pageTexts: texts, vendor: null, forms: reference.forms, temaCodes, isKnownPerson: (id) => register.has(id) });
+      if (c.personId && c.tema !== 'UKJ' && !c.needsManual) break;
+    }
+    out.ms.push(performance.now() - t0);
+    if (c?.personId && c.tema !== 'UKJ' && !c.needsManual) out.enough++;
+    if (c?.personId === doc.personId) out.personRight++;
+    if (doc.formNumber && c?.formNumber?.replace(/^NAVe/, 'NAV') === doc.formNumber) out.formRight++;
+  }
+  await engine.close();
+  return out;
+}
+
+async function soak(pages: BenchPage[], count: number, langPath: string | undefined): Promise<string[]> {
+  const recycle = 50;
+  const engine = await OcrEngine.create({ langs: 'nor', size: CORES, langPath, recycleAfter: recycle });
+  const prepared = await Promise.all(pages.slice(0, 12).map(async (p) => normalisePage(await toGrey(p.file), DPI)));
+  const lines: string[] = [];
+  let done = 0;
+  const mark = () => lines.push(`| ${done} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} |`);
+  mark();
+  const jobs = Array.from({ length: count }, (_, i) => prepared[i % prepared.length]!);
+  await pool(jobs, CORES, async (n) => {
+    await readPage(engine, n.raster, n.dpi);
+    done++;
+    if (done % 50 === 0) mark();
+  });
+  await engine.close();
+  return lines;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+};
+
+function accuracyBy(run: RunResult, pages: BenchPage[], level: Level): { matched: number; plain: number } {
+  let chars = 0, m = 0, p = 0;
+  for (const page of pages.filter((x) => x.level === level)) {
+    const a = characterAccuracy(page.truth, run.texts.get(page) ?? '');
+    chars += a.chars;
+    m += a.matchedErrors;
+    p += a.plainErrors;
+  }
+  return { matched: Math.max(0, 1 - m / chars), plain: Math.max(0, 1 - p / chars) };
+}
+
+const started = performance.now();
+log(`generating ${DOCS * LEVELS.length} documents at ${DPI} dpi ...`);
+const docs = await makeSet();
+const pages = docs.flatMap((d) => d.pages);
+log(`  ${pages.length} pages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+const tmp = await mkdtemp(path.join(os.tmpdir(), 'intake-bench-'));
+const runs: RunResult[] = [];
+const ready: Array<[string, ReadyResult]> = [];
+try {
+  log('native tesseract CLI ...');
+  const native = await runNative(pages, tmp);
+  log(`  ${(native.wallMs / 1000).toFixed(1)} s`);
+  const variants: Array<[string, string | undefined]> = [[`ours, npm best_int data`, values['lang-path']]];
+  if (!values['lang-path'] && values['debian-data'] && existsSync(path.join(values['debian-data'], 'nor.traineddata'))) {
+    variants.push([`ours, Debian fast data (OCR_LANG_PATH)`, values['debian-data']]);
+  }
+  for (const [name, lp] of variants) {
+    log(`${name} ...`);
+    const r = await runOurs(name, pages, lp);
+    log(`  ${(r.wallMs / 1000).toFixed(1)} s`);
+    runs.push(r);
+    ready.push([name, await routingReady(docs, lp)]);
+  }
+  runs.push(native);
+
+  const lines: string[] = [];
+  const say = (s = '') => lines.push(s);
+  say(`## OCR benchmark (issue 3)`);
+  say();
+  say(`${pages.length} pages in ${docs.length} documents (${DOCS} per level), A4 at ${DPI} dpi, ${CORES} core(s) (${os.cpus()[0]?.model ?? 'cpu'}), seed ${SEED}.`);
+  say(`Native baseline: \`tesseract FILE - -l nor --dpi ${DPI}\` (tesseract ${(await tesseractVersion()) ?? '?'}, Debian's nor data), OMP_THREAD_LIMIT=1, ${CORES} process(es) at a time.`);
+  say(`Ours: decode, blank/orientation/deskew, clean-up, tesseract.js 7 worker pool of ${CORES} (time limit 30 s per page). Same page files for both.`);
+  say();
+  say(`Character accuracy = 1 - errors / characters of the printed text, whitespace collapsed. "line-matched" aligns each printed line with the best-fitting stretch of the output (reading order between blocks ignored, extra output counts as errors); "in order" is plain Levenshtein over the whole page.`);
+  say();
+  say(`| | ${runs.map((r) => r.name).join(' | ')} |`);
+  say(`|---|${runs.map(() => '---').join('|')}|`);
+  for (const level of LEVELS) {
+    say(`| accuracy ${level}, line-matched (in order) | ${runs.map((r) => { const a = accuracyBy(r, pages, level); return `${pct(a.matched)} (${pct(a.plain)})`; }).join(' | ')} |`);
+  }
+  const rotated = pages.filter((p) => p.upright !== 0);
+  say(`| orientation right on rotated pages | ${runs.map((r) => (r.orientationOk ? `${rotated.filter((p) => r.orientationOk!.get(p)).length}/${rotated.length}` : 'n/a (no OSD in default mode)')).join(' | ')} |`);
+  say(`| orientation right on upright pages | ${runs.map((r) => (r.orientationOk ? `${pages.filter((p) => p.upright === 0 && r.orientationOk!.get(p)).length}/${pages.length - rotated.length}` : 'n/a')).join(' | ')} |`);
+  const ppm = (r: RunResult) => (pages.length / r.wallMs) * 60_000;
+  say(`| full-text throughput, pages/min | ${runs.map((r) => ppm(r).toFixed(1)).join(' | ')} |`);
+  say(`| throughput ratio to native CLI | ${runs.map((r) => (ppm(r) / ppm(native)).toFixed(2)).join(' | ')} |`);
+  say(`| routing-ready per document, p50 / p95 (1 core) | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${(quantile(x.ms, 0.5) / 1000).toFixed(2)} s / ${(quantile(x.ms, 0.95) / 1000).toFixed(2)} s` : 'n/a'; }).join(' | ')} |`);
+  say(`| routing-ready from the header alone / person id right / form number right | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${x.enough}/${x.docs} / ${x.personRight}/${x.docs} / ${x.formRight}/${docs.filter((d) => d.formNumber).length}` : 'n/a'; }).join(' | ')} |`);
+  say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ' (process incl. workers)' : ` (${CORES} x peak process)`}`).join(' | ')} |`);
+  say(`| pages over the time limit / left for manual handling | ${runs.map((r) => (r.timeouts !== undefined ? `${r.timeouts} / ${r.manual}` : 'n/a')).join(' | ')} |`);
+  say();
+  say(`Routing-ready: from the stored page to person and tema known, as the header job does it (decode, upright, read header + footer band of page 1, page 2 only if needed, classify), one tesseract.js worker, documents one after another.`);
+  const soakCount = Number(values.soak);
+  if (soakCount > 0) {
+    log(`soak: ${soakCount} pages, workers recycled every 50 pages ...`);
+    const rows = await soak(pages, soakCount, values['lang-path']);
+    say();
+    say(`Memory over ${soakCount} pages (${CORES} workers, recycled after 50 pages each, npm data):`);
+    say();
+    say('| pages read | RSS MB |');
+    say('|---|---|');
+    for (const r of rows) say(r);
+  }
+  say();
+  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
+  const table = lines.join('\n');
+  process.stdout.write(`${table}\n`);
+  if (values.out) {
+    await writeFile(values.out, `${table}\n`);
+    log(`wrote ${values.out}`);
+  }
+} finally {
+  await rm(tmp, { recursive: true, force: true });
+}
+
+async function tesseractVersion(): Promise<string | null> {
+  return new Promise((resolve) => execFile('tesseract', ['--version'], (err, stdout) => resolve(err ? null : (/tesseract ([\d.]+)/.exec(stdout)?.[1] ?? null))));
+}
+

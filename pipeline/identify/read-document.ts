@@ -1,0 +1,164 @@
+import sharp from 'sharp';
+import { detectMediaType, DOCUMENT_TYPES, type MediaType } from '../ingest/detect.ts';
+import { readZip } from '../ingest/unzip.ts';
+import { pairVendorEntries } from '../ingest/vendor-batch.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { extractPages } from '../pages/extract-pages.ts';
+import type { PageImage } from '../pages/page-image.ts';
+import type { Reference } from '../reference.ts';
+import { route, type RoutingPerson, type UnitDirectory } from '../route/route.ts';
+import { readPageMarks, type PageMarks } from '../foersteside/barcode.ts';
+import { segmentPages } from '../segment/segment.ts';
+import type { DocumentKind, Policy, UnitType } from '../../schemas/reference.ts';
+import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
+import { classify, type Classification, type CoverSheetHint, type VendorHints } from './classify.ts';
+import type { ContentClassifier } from './classifier/model.ts';
+
+/** One document found in a file: the stable output of `intake classify --json` (docs/classify-format.md). */
+export interface ClassifyOutput {
+  file: string;
+  pages: number;
+  /** First and last page of this document in the file (1-based, separator sheets excluded). */
+  pageRange: [number, number];
+  formNumber: string | null;
+  tema: string;
+  documentKind: DocumentKind;
+  personId: string | null;
+  coverSheet: string | null;
+  confidence: number;
+  needsManual: boolean;
+  reasons: string[];
+  route: { rule: string; destinations: Array<{ unitType: UnitType; unitId: string }> };
+  missingAttachments: string[];
+  candidates: Classification['candidates'];
+}
+
+export interface ReadDeps {
+  ocr: OcrEngine;
+  reference: Reference;
+  policy: Policy;
+  directory: UnitDirectory;
+  /** Person register: routing facts for a known id, null otherwise. */
+  person(id: string): RoutingPerson | null;
+  /** Cover sheet metadata by løpenummer; null when unknown. */
+  coverSheet(loepenummer: string): Promise<CoverSheetHint['meta']> | CoverSheetHint['meta'];
+  content?: ContentClassifier | null;
+  /** Pages read by OCR, for timing reports. */
+  onOcr?: (ms: number) => void;
+}
+
+// Pages below this tesseract confidence are read again turned 180 degrees (pages fed upside down).
+const UPSIDE_DOWN_SUSPECT = 55;
+
+/**
+ * Grey, contrast-stretched, despeckled, binarised PNG. Kept here rather than pages/clean.ts, whose
+ * output format is being reworked for the pipeline's OCR stage; tesseract.js reads PNG reliably.
+ */
+async function prepareForOcr(png: Buffer): Promise<Buffer> {
+  return sharp(png).grayscale().normalise().median(3).threshold(160).png().toBuffer();
+}
+
+async function ocrPage(deps: ReadDeps, page: PageImage, headOnly = false): Promise<string> {
+  let png = page.png;
+  if (headOnly) png = await sharp(png).extract({ left: 0, top: 0, width: page.width, height: Math.round(page.height * 0.35) }).png().toBuffer();
+  const first = await deps.ocr.recognize(await prepareForOcr(png), page.dpi);
+  deps.onOcr?.(first.ms);
+  if (headOnly || first.confidence >= UPSIDE_DOWN_SUSPECT) return first.text;
+  const turned = await deps.ocr.recognize(await prepareForOcr(await sharp(png).rotate(180).png().toBuffer()), page.dpi);
+  deps.onOcr?.(turned.ms);
+  return turned.confidence > first.confidence + 5 ? turned.text : first.text;
+}
+
+function vendorHints(meta: SkanningMetadata | null): VendorHints | null {
+  if (!meta) return null;
+  const jp = meta.journalpost;
+  return { brukerId: jp.bruker?.brukerId, tema: jp.tema, brevKode: jp.brevKode };
+}
+
+/** Reads, splits, identifies and routes the documents of one page set, without any service. */
+async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], vendor: SkanningMetadata | null): Promise<ClassifyOutput[]> {
+  const marks: PageMarks[] = await Promise.all(pages.map((p) => readPageMarks(p.png)));
+  // The vendor has split the batch already; a loose file is split on cover sheets and separator sheets.
+  const segments = vendor
+    ? [{ pages: pages.map((_, i) => i), coverSheet: marks.find((m) => m.coverSheet)?.coverSheet ?? null }]
+    : segmentPages(marks);
+  return Promise.all(
+    segments.map(async (seg) => {
+      const coverIdx = seg.coverSheet ? seg.pages.findIndex((i) => marks[i]!.coverSheet === seg.coverSheet) : -1;
+      const meta = seg.coverSheet ? await deps.coverSheet(seg.coverSheet) : null;
+      const texts: string[] = seg.pages.map(() => '');
+      const read = async (k: number, headOnly = false) => {
+        texts[k] = await ocrPage(deps, pages[seg.pages[k]!]!, headOnly);
+      };
+      const run = () =>
+        classify({
+          pageTexts: texts,
+          vendor: vendorHints(vendor),
+          forms: deps.reference.forms,
+          temaCodes: new Set(deps.reference.tema.keys()),
+          coverSheet: seg.coverSheet ? { loepenummer: seg.coverSheet, page: coverIdx, meta } : null,
+          isKnownPerson: (id) => deps.person(id) !== null,
+          content: deps.content,
+        });
+      // Read only what the decision needs: a known cover sheet needs its attachments' headings;
+      // otherwise the first page, and the second when the first leaves doubt.
+      const order = seg.pages.map((_, k) => k).filter((k) => !(meta && k === coverIdx));
+      let c: Classification;
+      if (meta) {
+        await Promise.all(order.map((k) => read(k, meta.attachments.length > 0)));
+        c = run();
+        if (!c.personId && order[0] !== undefined && !meta.personId) {
+          await read(order[0]);
+          c = run();
+        }
+      } else {
+        if (order[0] !== undefined) await read(order[0]);
+        c = run();
+        if ((c.needsManual || !c.personId || (c.personId && !deps.person(c.personId))) && order[1] !== undefined) {
+          await read(order[1]);
+          c = run();
+        }
+      }
+      const person = c.personId ? deps.person(c.personId) : null;
+      const decision = route({ tema: c.tema, kind: c.kind, person, needsManual: c.needsManual }, deps.policy, deps.directory);
+      const reasons = [...c.reasons];
+      if (decision.notes.length) reasons.push(...decision.notes);
+      const numbers = seg.pages.map((i) => i + 1);
+      return {
+        file,
+        pages: seg.pages.length,
+        pageRange: [numbers[0]!, numbers[numbers.length - 1]!] as [number, number],
+        formNumber: c.formNumber,
+        tema: c.tema,
+        documentKind: c.kind,
+        personId: person ? c.personId : null,
+        coverSheet: c.coverSheet,
+        confidence: c.confidence,
+        needsManual: c.needsManual || decision.destinations.some((d) => d.unitType === 'manual'),
+        reasons,
+        route: { rule: decision.ruleId, destinations: decision.destinations },
+        missingAttachments: c.missingAttachments,
+        candidates: c.candidates,
+      };
+    }),
+  );
+}
+
+/** Every document in a file (PDF, TIFF, PNG, JPEG, or a zip of them / a vendor batch zip). */
+export async function readDocumentFile(deps: ReadDeps, name: string, data: Buffer): Promise<ClassifyOutput[]> {
+  const type = detectMediaType(data);
+  if (type === 'application/zip') {
+    const entries = await readZip(data);
+    if (entries.some((e) => e.name.toLowerCase().endsWith('.xml'))) {
+      const batch = pairVendorEntries(entries);
+      const out: ClassifyOutput[] = [];
+      for (const d of batch.documents) out.push(...(await readPageSet(deps, `${name}:${d.pdfName}`, await extractPages(d.pdf, 'application/pdf'), d.metadata)));
+      return out;
+    }
+    const out: ClassifyOutput[] = [];
+    for (const e of entries) out.push(...(await readDocumentFile(deps, `${name}:${e.name}`, e.data)));
+    return out;
+  }
+  if (!type || !DOCUMENT_TYPES.has(type)) throw new Error(`${name}: not a PDF, TIFF, PNG, JPEG or zip`);
+  return readPageSet(deps, name, await extractPages(data, type as MediaType), null);
+}

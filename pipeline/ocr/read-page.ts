@@ -1,0 +1,91 @@
+import type { GreyRaster } from '../pages/analyse.ts';
+import { cleanRaster, type CleanLevel } from '../pages/clean.ts';
+import { downscale } from '../pages/normalise.ts';
+import type { Word } from '../pages/page-image.ts';
+import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
+
+export interface PageRead {
+  /** ok: read; manual: hit the time limit twice (or failed), a person must look at it. */
+  status: 'ok' | 'manual';
+  text: string | null;
+  confidence: number | null;
+  words: Word[];
+  textPdf?: Buffer;
+  /** OCR time over all attempts. */
+  ms: number;
+  attempts: number;
+  reason?: string;
+}
+
+/**
+ * Resolution OCR works at: body text (8-12 pt) has an x-height of 11-16 px at 200 dpi, where
+ * tesseract reads best; a 300 dpi scan only adds pixels for the layout analysis to wade through.
+ */
+export const OCR_DPI = 200;
+
+/** Cleaned OCR input at no more than OCR_DPI, and the factor back to the page's pixels. */
+async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, maxDpi = OCR_DPI): Promise<{ image: Buffer; dpi: number; scale: number }> {
+  const small = dpi > maxDpi * 1.15 ? await downscale(page, dpi, maxDpi) : { raster: page, dpi };
+  return { image: await cleanRaster(small.raster, small.dpi, level), dpi: small.dpi, scale: page.width / small.raster.width };
+}
+
+const scaleWords = (words: Word[], k: number): Word[] =>
+  k === 1 ? words : words.map((w) => ({ ...w, x0: Math.round(w.x0 * k), y0: Math.round(w.y0 * k), x1: Math.round(w.x1 * k), y1: Math.round(w.y1 * k) }));
+
+/**
+ * Full-text OCR of one upright page: normal clean-up first; after a timeout the worker has
+ * been replaced and the page is tried once more with hard clean-up (less speckle, less for
+ * tesseract to chew on); a second timeout leaves the page to a person.
+ */
+export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number, opts: { textPdf?: boolean } = {}): Promise<PageRead> {
+  let ms = 0;
+  let attempts = 0;
+  for (const level of ['normal', 'hard'] as const) {
+    attempts++;
+    const started = performance.now();
+    try {
+      const input = await ocrInput(page, dpi, level);
+      const r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
+      ms += performance.now() - started;
+      // Boxes in the stored page's pixels; the text layer PDF has the page's size in points already.
+      return { status: 'ok', text: r.text, confidence: r.confidence, words: scaleWords(r.words, input.scale), textPdf: r.textPdf, ms: Math.round(ms), attempts };
+    } catch (err) {
+      ms += performance.now() - started;
+      if (!(err instanceof OcrTimeoutError)) throw err;
+    }
+  }
+  return { status: 'manual', text: null, confidence: null, words: [], ms: Math.round(ms), attempts, reason: `OCR over the time limit (${engine.timeoutMs} ms) twice` };
+}
+
+/** Share of the page height read for routing: the header (form number, title, fødselsnummer). */
+export const HEADER_TOP = 0.4;
+/** And the footer, where NAV's own forms print the form number. */
+export const HEADER_BOTTOM = 0.08;
+
+/** The header and footer bands of a page stacked into one smaller raster. */
+export function headerBands(page: GreyRaster, top = HEADER_TOP, bottom = HEADER_BOTTOM): GreyRaster {
+  const w = page.width;
+  const topRows = Math.round(page.height * top);
+  const bottomRows = Math.round(page.height * bottom);
+  const gap = Math.round(page.height * 0.02);
+  const h = topRows + gap + bottomRows;
+  const data = Buffer.alloc(w * h, 255);
+  Buffer.from(page.data.buffer, page.data.byteOffset, w * topRows).copy(data, 0);
+  const from = (page.height - bottomRows) * w;
+  Buffer.from(page.data.buffer, page.data.byteOffset + from, w * bottomRows).copy(data, (topRows + gap) * w);
+  return { data, width: w, height: h };
+}
+
+export interface HeaderRead {
+  text: string;
+  confidence: number;
+  ms: number;
+}
+
+/** Reads only a page's header and footer, ahead of full-text pages (the routing fast path). */
+export async function readHeader(engine: OcrEngine, page: GreyRaster, dpi: number): Promise<HeaderRead> {
+  const started = performance.now();
+  const input = await ocrInput(headerBands(page), dpi, 'normal');
+  const r = await engine.recognize(input.image, { dpi: input.dpi, priority: 'high' });
+  return { text: r.text, confidence: r.confidence, ms: Math.round(performance.now() - started) };
+}

@@ -1,0 +1,372 @@
+/**
+ * Page layout analysis on a small binarised copy of the page (about 150 dpi): is it blank,
+ * how far is it skewed, and which way up is it. Pure functions on raw 8-bit grey pixels.
+ */
+
+/** A greyscale raster, one byte per pixel, row-major. */
+export interface GreyRaster {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Clockwise turn (degrees) that makes the page upright. */
+export type Orientation = 0 | 90 | 180 | 270;
+
+export interface PageAnalysis {
+  blank: boolean;
+  /** Components the size of printed characters (after noise and border are ignored). */
+  glyphs: number;
+  /** Clockwise turn that makes the text upright. */
+  orientation: Orientation;
+  /** How sure the up/down decision is: |ln(ascender ink / descender ink)|; 0 when undecided. */
+  orientationConfidence: number;
+  /** Degrees to rotate clockwise (after `orientation`) so text lines are horizontal. */
+  skew: number;
+}
+
+/** Otsu's threshold of a 256-bin histogram. */
+export function otsu(hist: ArrayLike<number>): number {
+  let total = 0;
+  let sum = 0;
+  for (let i = 0; i < 256; i++) {
+    total += hist[i]!;
+    sum += i * hist[i]!;
+  }
+  let wB = 0;
+  let sumB = 0;
+  let best = 0;
+  let at = 127;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t]!;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += t * hist[t]!;
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) ** 2;
+    if (between > best) {
+      best = between;
+      at = t;
+    }
+  }
+  return at;
+}
+
+export function histogram(data: Uint8Array): Uint32Array {
+  const h = new Uint32Array(256);
+  for (let i = 0; i < data.length; i++) h[data[i]!]!++;
+  return h;
+}
+
+/**
+ * Ink threshold that survives pages with almost no ink: Otsu splits paper from ink, but on a
+ * blank sheet it splits paper tone from grain, so the level is capped well below the paper.
+ */
+export function inkThreshold(hist: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < 256; i++) total += hist[i]!;
+  // Paper level: the 60th percentile (most of a page is paper).
+  let acc = 0;
+  let paper = 255;
+  for (let i = 0; i < 256; i++) {
+    acc += hist[i]!;
+    if (acc >= total * 0.6) {
+      paper = i;
+      break;
+    }
+  }
+  return Math.min(otsu(hist), Math.round(paper * 0.72));
+}
+
+interface Components {
+  /** Per ink pixel index into `label`, -1 for paper. */
+  label: Int32Array;
+  count: number;
+  minX: Int32Array;
+  maxX: Int32Array;
+  minY: Int32Array;
+  maxY: Int32Array;
+  area: Int32Array;
+}
+
+/** 8-connected components of `ink` (1 = ink), two-pass with union-find. */
+function components(ink: Uint8Array, w: number, h: number): Components {
+  const label = new Int32Array(w * h).fill(-1);
+  const parent: number[] = [];
+  const find = (a: number): number => {
+    while (parent[a] !== a) {
+      parent[a] = parent[parent[a]!]!;
+      a = parent[a]!;
+    }
+    return a;
+  };
+  const union = (a: number, b: number): number => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra === rb) return ra;
+    if (ra < rb) {
+      parent[rb] = ra;
+      return ra;
+    }
+    parent[ra] = rb;
+    return rb;
+  };
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (!ink[row + x]) continue;
+      let l = -1;
+      const consider = (n: number) => {
+        if (n < 0) return;
+        l = l < 0 ? n : union(l, n);
+      };
+      if (x > 0) consider(label[row + x - 1]!);
+      if (y > 0) {
+        const up = row - w + x;
+        consider(label[up]!);
+        if (x > 0) consider(label[up - 1]!);
+        if (x < w - 1) consider(label[up + 1]!);
+      }
+      if (l < 0) {
+        l = parent.length;
+        parent.push(l);
+      }
+      label[row + x] = l;
+    }
+  }
+  // Compact roots to 0..count-1.
+  const root = new Int32Array(parent.length);
+  let count = 0;
+  const id = new Int32Array(parent.length).fill(-1);
+  for (let i = 0; i < parent.length; i++) {
+    const r = find(i);
+    if (id[r]! < 0) id[r] = count++;
+    root[i] = id[r]!;
+  }
+  const minX = new Int32Array(count).fill(w);
+  const maxX = new Int32Array(count).fill(-1);
+  const minY = new Int32Array(count).fill(h);
+  const maxY = new Int32Array(count).fill(-1);
+  const area = new Int32Array(count);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const l = label[y * w + x]!;
+      if (l < 0) continue;
+      const c = root[l]!;
+      label[y * w + x] = c;
+      if (x < minX[c]!) minX[c] = x;
+      if (x > maxX[c]!) maxX[c] = x;
+      if (y < minY[c]!) minY[c] = y;
+      if (y > maxY[c]!) maxY[c] = y;
+      area[c]!++;
+    }
+  }
+  return { label, count, minX, maxX, minY, maxY, area };
+}
+
+/** Points (ink pixels of character-sized components) used for the skew and orientation votes. */
+interface Points {
+  xs: Float32Array;
+  ys: Float32Array;
+  n: number;
+}
+
+function projectionScore(p: Points, angleRad: number, size: number): number {
+  const t = Math.tan(angleRad);
+  const off = Math.ceil(Math.abs(t) * size) + 2;
+  const bins = new Float64Array(size + 2 * off + 2);
+  for (let i = 0; i < p.n; i++) {
+    const y = p.ys[i]! - p.xs[i]! * t + off;
+    bins[y | 0]! += 1;
+  }
+  let s = 0;
+  for (let i = 0; i < bins.length; i++) s += bins[i]! * bins[i]!;
+  return s;
+}
+
+/** Every k-th point, at most `max`: the angle search needs a sample, not every pixel. */
+function sample(p: Points, max: number): Points {
+  if (p.n <= max) return p;
+  const k = Math.ceil(p.n / max);
+  const n = Math.floor(p.n / k);
+  const xs = new Float32Array(n);
+  const ys = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = p.xs[i * k]!;
+    ys[i] = p.ys[i * k]!;
+  }
+  return { xs, ys, n };
+}
+
+/** Best shear angle (radians) within ±maxDeg, coarse then fine. */
+function bestAngle(all: Points, size: number, maxDeg: number): { angle: number; score: number } {
+  const p = sample(all, 40_000);
+  let best = { angle: 0, score: -1 };
+  const rad = Math.PI / 180;
+  for (let d = -maxDeg; d <= maxDeg + 1e-9; d += 0.4) {
+    const s = projectionScore(p, d * rad, size);
+    if (s > best.score) best = { angle: d * rad, score: s };
+  }
+  const centre = best.angle / rad;
+  for (let d = centre - 0.4; d <= centre + 0.4 + 1e-9; d += 0.04) {
+    const s = projectionScore(p, d * rad, size);
+    if (s > best.score) best = { angle: d * rad, score: s };
+  }
+  return best;
+}
+
+/**
+ * Ascender vs descender ink over the text lines of points already turned so lines are
+ * horizontal: Latin print has far more ink above the x-height band (capitals, digits, b d f h k
+ * l t) than below the baseline (g j p q y), so the ratio says which way is up.
+ */
+function ascenderVote(p: Points, angle: number, height: number): { asc: number; desc: number; lines: number } {
+  const t = Math.tan(angle);
+  const off = Math.ceil(Math.abs(t) * height * 2) + 2;
+  const rows = new Float64Array(height + 2 * off + 2);
+  for (let i = 0; i < p.n; i++) rows[(p.ys[i]! - p.xs[i]! * t + off) | 0]! += 1;
+  let max = 0;
+  for (const v of rows) if (v > max) max = v;
+  const floor = Math.max(1, max * 0.02);
+  let asc = 0;
+  let desc = 0;
+  let lines = 0;
+  for (let y = 0; y < rows.length; ) {
+    if (rows[y]! <= floor) {
+      y++;
+      continue;
+    }
+    const start = y;
+    while (y < rows.length && rows[y]! > floor) y++;
+    const end = y; // exclusive
+    if (end - start < 4) continue;
+    let lineMax = 0;
+    for (let r = start; r < end; r++) lineMax = Math.max(lineMax, rows[r]!);
+    let c0 = -1;
+    let c1 = -1;
+    for (let r = start; r < end; r++) {
+      if (rows[r]! >= lineMax * 0.5) {
+        if (c0 < 0) c0 = r;
+        c1 = r;
+      }
+    }
+    // A line needs room above and below its core to vote.
+    if (c1 - c0 < 2) continue;
+    let a = 0;
+    let d = 0;
+    for (let r = start; r < c0; r++) a += rows[r]!;
+    for (let r = c1 + 1; r < end; r++) d += rows[r]!;
+    asc += a;
+    desc += d;
+    lines++;
+  }
+  return { asc, desc, lines };
+}
+
+function rotatePoints(p: Points, w: number, h: number, turn: Orientation): Points {
+  if (turn === 0) return p;
+  const xs = new Float32Array(p.n);
+  const ys = new Float32Array(p.n);
+  for (let i = 0; i < p.n; i++) {
+    const x = p.xs[i]!;
+    const y = p.ys[i]!;
+    // Clockwise turn of the page by `turn` degrees.
+    if (turn === 90) {
+      xs[i] = h - 1 - y;
+      ys[i] = x;
+    } else if (turn === 180) {
+      xs[i] = w - 1 - x;
+      ys[i] = h - 1 - y;
+    } else {
+      xs[i] = y;
+      ys[i] = w - 1 - x;
+    }
+  }
+  return { xs, ys, n: p.n };
+}
+
+export interface AnalyseOptions {
+  /** Resolution of the raster. */
+  dpi: number;
+  /** Largest skew looked for, degrees. @defaultValue 6 */
+  maxSkewDeg?: number;
+  /** Fewer character-sized components than this: blank. @defaultValue 6 */
+  minGlyphs?: number;
+}
+
+/**
+ * Blank, skew and orientation of a page from a small greyscale copy (100-200 dpi works).
+ * Noise specks, scanner shadows at the edges and long streaks are not characters, so they
+ * neither make a page non-blank nor vote on its angle.
+ */
+export function analysePage(img: GreyRaster, opts: AnalyseOptions): PageAnalysis {
+  const { width: w, height: h, data } = img;
+  const dpi = opts.dpi;
+  const hist = histogram(data);
+  const thr = inkThreshold(hist);
+  const ink = new Uint8Array(w * h);
+  // Scanner edges (lid shadow, paper border) are never text: ignore 4 mm around the page.
+  const border = Math.round((4 / 25.4) * dpi);
+  for (let y = border; y < h - border; y++) {
+    const row = y * w;
+    for (let x = border; x < w - border; x++) if (data[row + x]! < thr) ink[row + x] = 1;
+  }
+  const cc = components(ink, w, h);
+  const mm = dpi / 25.4;
+  // Character-sized: 0.8 mm to 15 mm high, at most 40 mm wide, not a hair-thin line.
+  const minDim = 0.8 * mm;
+  const keep = new Uint8Array(cc.count);
+  let glyphs = 0;
+  for (let c = 0; c < cc.count; c++) {
+    const bw = cc.maxX[c]! - cc.minX[c]! + 1;
+    const bh = cc.maxY[c]! - cc.minY[c]! + 1;
+    const big = Math.max(bw, bh);
+    if (big < minDim || bh > 15 * mm || bw > 40 * mm) continue;
+    if (Math.min(bw, bh) <= 1 && big > 3 * mm) continue; // streak or rule
+    if (cc.area[c]! < minDim * minDim * 0.5) continue;
+    keep[c] = 1;
+    glyphs++;
+  }
+  const minGlyphs = opts.minGlyphs ?? 6;
+  if (glyphs < minGlyphs) return { blank: true, glyphs, orientation: 0, orientationConfidence: 0, skew: 0 };
+
+  let n = 0;
+  for (let i = 0; i < cc.label.length; i++) if (cc.label[i]! >= 0 && keep[cc.label[i]!]) n++;
+  const pts: Points = { xs: new Float32Array(n), ys: new Float32Array(n), n };
+  let k = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const l = cc.label[y * w + x]!;
+      if (l >= 0 && keep[l]) {
+        pts.xs[k] = x;
+        pts.ys[k] = y;
+        k++;
+      }
+    }
+  }
+  const maxSkew = opts.maxSkewDeg ?? 6;
+  // Lines run across (0/180) or down (90/270) the page: the sharper projection tells.
+  const across = bestAngle(pts, h + w, maxSkew);
+  const turned = rotatePoints(pts, w, h, 90);
+  const down = bestAngle(turned, h + w, maxSkew);
+  const sideways = down.score > across.score * 1.15;
+  const base: Points = sideways ? turned : pts;
+  const angle = sideways ? down.angle : across.angle;
+  const [bw, bh] = sideways ? [h, w] : [w, h];
+  const vote = ascenderVote(base, angle, bh + bw);
+  const ratio = (vote.asc + 1) / (vote.desc + 1);
+  const upsideDown = ratio < 1;
+  const orientation = ((sideways ? 90 : 0) + (upsideDown ? 180 : 0)) as Orientation;
+  // Shear angle a (y' = y - x tan a) levels lines falling to the right, i.e. a page turned
+  // clockwise by a: turn it back. A half turn keeps slopes, so this holds for every orientation.
+  const skew = -(angle * 180) / Math.PI;
+  return {
+    blank: false,
+    glyphs,
+    orientation,
+    orientationConfidence: vote.lines >= 2 ? Math.abs(Math.log(ratio)) : 0,
+    skew: Math.round(skew * 100) / 100,
+  };
+}

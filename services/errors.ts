@@ -1,0 +1,25 @@
+export { NotFoundError } from './status.service.ts';
+
+/** The user may not do this (a role or unit outside theirs). */
+export class ForbiddenError extends Error {
+  constructor(message = 'ingen tilgang') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** The request is well-formed but the thing is not in a state that allows it. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+/** Input that passed the schema but makes no sense here (unknown person, unknown form). */
+export class InvalidInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}

@@ -1,0 +1,117 @@
+import { inTransaction } from '../storage/db/pool.ts';
+import { documentFacts } from '../storage/repositories/document-access.repository.ts';
+import {
+  appendWebEvent, countReturns, listInbox, returnDelivery, sendBackToMailRoom, takeDelivery, type InboxItemRow,
+} from '../storage/repositories/document-actions.repository.ts';
+import { addCorrection } from '../storage/repositories/corrections.repository.ts';
+import { addDeviation } from '../storage/repositories/deviations.repository.ts';
+import { getDocument, updateDocument } from '../storage/repositories/documents.repository.ts';
+import { appendEvent } from '../storage/repositories/events.repository.ts';
+import { latestDecision } from '../storage/repositories/routing.repository.ts';
+import type { Context } from '../workers/context.ts';
+import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
+import { authorizeContent } from './document.service.ts';
+import { recordLookup } from './audit.service.ts';
+import { ConflictError, ForbiddenError, InvalidInputError } from './errors.ts';
+import { paged, type Page, type Paged } from './paging.ts';
+import { decideRoute, deliver, goesToMailRoom } from './routing-actions.ts';
+
+type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy'>;
+
+export interface InboxItem extends Omit<InboxItemRow, 'receivedAt' | 'deliveredAt' | 'takenAt'> {
+  receivedAt: string;
+  deliveredAt: string;
+  takenAt: string | null;
+}
+
+function requireUnit(actor: Actor, unitId: string): void {
+  requireRole(actor, 'caseworker');
+  if (!actor.user.units.includes(unitId)) throw new ForbiddenError(`du er ikke knyttet til enhet ${unitId}`);
+}
+
+/** The unit's ready documents, oldest first; listing them is a read of those persons' cases. */
+export async function unitInbox(ctx: Ctx, actor: Actor, unitId: string, state: 'new' | 'taken' | 'all', page: Page): Promise<Paged<InboxItem>> {
+  requireUnit(actor, unitId);
+  const { rows, total } = await listInbox(ctx.db, unitId, { state, ...page.sql });
+  const facts = await documentFacts(ctx.db, rows.map((r) => r.documentId));
+  const special = protectedUnits(ctx);
+  const visible = rows.filter((r) => { const f = facts.get(r.documentId); return f && mayKnowOf(actor.user, f, special); });
+  await recordLookup(ctx, actor, {
+    action: 'inbox:list', subject: unitId, purpose: 'saksbehandling: innboks',
+    documentIds: visible.map((r) => r.documentId), personIds: visible.map((r) => r.personId).filter((p): p is string => Boolean(p)),
+  });
+  return paged(visible.map((r) => ({
+    ...r, receivedAt: r.receivedAt.toISOString(), deliveredAt: r.deliveredAt.toISOString(), takenAt: r.takenAt?.toISOString() ?? null,
+  })), total, page);
+}
+
+/** The unit takes the document: it is received there, and the status says so. */
+export async function takeDocument(ctx: Ctx, actor: Actor, documentId: string, unitId: string): Promise<void> {
+  requireUnit(actor, unitId);
+  await authorizeContent(ctx, actor, documentId, 'inbox:take');
+  await inTransaction(ctx.db, async (tx) => {
+    if (!(await takeDelivery(tx, documentId, unitId, actor.user.id))) throw new ConflictError(`${documentId} er allerede tatt, eller ligger ikke i innboksen til ${unitId}`);
+    await appendWebEvent(tx, documentId, 'taken', { unitId, by: actor.user.id });
+  });
+}
+
+export interface ReturnResult {
+  documentId: string;
+  outcome: 'rerouted' | 'mail-room';
+  units: string[];
+  bounced: boolean;
+}
+
+/**
+ * Sends a document back as misrouted: records a deviation against the rule that routed it, then
+ * routes it again by the rules (never back to the same unit) or leaves it to the mail room.
+ * Returned more than once: also a "bounced" deviation.
+ */
+export const RETURN_REASONS = {
+  'wrong-tema': 'feil tema',
+  'wrong-unit': 'feil enhet',
+  'wrong-person': 'feil bruker',
+  other: 'annet',
+} as const;
+export type ReturnReason = keyof typeof RETURN_REASONS;
+
+export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string, input: { unitId: string; reason: ReturnReason; comment?: string; via: 'rule' | 'mail-room'; tema?: string }): Promise<ReturnResult> {
+  requireUnit(actor, input.unitId);
+  if (input.tema && !ctx.reference.tema.has(input.tema)) throw new InvalidInputError(`ukjent tema ${input.tema}`);
+  await authorizeContent(ctx, actor, documentId, 'inbox:return');
+  return inTransaction(ctx.db, async (tx) => {
+    const doc = (await getDocument(tx, documentId))!;
+    const before = await latestDecision(tx, documentId);
+    // Free text stays with the deviation; the timeline gets the reason code only.
+    const label = RETURN_REASONS[input.reason];
+    const full = input.comment ? `${label}: ${input.comment}` : label;
+    if (!(await returnDelivery(tx, documentId, input.unitId, actor.user.id, full))) {
+      throw new ConflictError(`${documentId} ligger ikke i innboksen til ${input.unitId}`);
+    }
+    await appendWebEvent(tx, documentId, 'returned-misrouted', { unitId: input.unitId, reason: label, via: input.via, by: actor.user.id });
+    const deviation = { documentId, caseId: doc.caseId, unitId: input.unitId, policyId: before?.policyId ?? null, ruleId: before?.ruleId ?? null, reportedBy: actor.user.id };
+    await addDeviation(tx, { ...deviation, kind: 'misrouted', reason: full });
+    const bounced = (await countReturns(tx, documentId)) > 1;
+    if (bounced) await addDeviation(tx, { ...deviation, kind: 'bounced', reason: 'sendt tilbake mer enn én gang' });
+
+    let tema = doc.tema ?? 'UKJ';
+    if (input.tema && input.tema !== doc.tema) {
+      await addCorrection(tx, { documentId, field: 'tema', machineValue: doc.tema, correctedValue: input.tema, correctedBy: actor.user.id });
+      await updateDocument(tx, documentId, { tema: input.tema });
+      tema = input.tema;
+    }
+    if (input.via === 'rule') {
+      const facts = (await documentFacts(tx, [documentId])).get(documentId)!;
+      const decision = await decideRoute(ctx, tx, { tema, kind: doc.documentKind ?? 'other', personId: doc.personId }, [input.unitId, ...facts.activeUnits]);
+      if (!goesToMailRoom(decision)) {
+        await deliver(ctx, tx, documentId, decision, actor.user.id);
+        await updateDocument(tx, documentId, { status: 'delivered' });
+        return { documentId, outcome: 'rerouted', units: decision.destinations.map((d) => d.unitId), bounced };
+      }
+    }
+    const reason = `sendt tilbake fra ${input.unitId}: ${label}`;
+    await sendBackToMailRoom(tx, documentId, reason);
+    await appendEvent(tx, documentId, 'sent-to-manual', { stage: 'inbox', reason });
+    return { documentId, outcome: 'mail-room', units: [], bounced };
+  });
+}

@@ -1,0 +1,29 @@
+/** One line of a document's history in Norwegian for the web pages (events hold ids and codes only). */
+export function describeEventNb(type: string, detail: Record<string, any>, unitName: (id: string) => string): string {
+  const unit = (id: string) => `${id} ${unitName(id)}`.trim();
+  const d = detail;
+  switch (type) {
+    case 'received': return `Mottatt i bunke ${d.batchId} (kanal ${d.channel})`;
+    case 'stored': return 'Originalen lagret';
+    case 'duplicate-received': return `Samme fil mottatt på nytt i bunke ${d.batchId}: ingen ny journalpost`;
+    case 'split': return `Delt i ${d.pages} side(r)`;
+    case 'ocr-done': return `Lest (OCR): ${d.pages} side(r), gjennomsnittlig sikkerhet ${d.meanConfidence}`;
+    case 'classified': return `Klassifisert: ${d.formNumber ?? 'uten skjemanummer'}, tema ${d.tema}, ${KIND_NB[d.kind as string] ?? d.kind}${d.personIdentified ? '' : ', bruker ikke identifisert'}`;
+    case 'attached': return `Knyttet til sak ${d.caseId}${d.opened ? ' (ny sak)' : ''}`;
+    case 'not-attached': return 'Ikke knyttet til sak';
+    case 'routed': return `Rutet til ${(d.units as string[]).map(unit).join(' og ')} etter regel ${d.rule}`;
+    case 'delivered': return `Levert til ${(d.units as Array<{ unitId: string }>).map((u) => unit(u.unitId)).join(' og ')}`;
+    case 'sent-to-manual': return `Sendt til manuell behandling i postmottaket${d.reason ? `: ${d.reason}` : ''}`;
+    case 'archived': return `Arkiv-PDF lagret (${d.pages} side(r))`;
+    case 'taken': return `Tatt til behandling (mottatt) av ${unit(d.unitId)}`;
+    case 'returned-misrouted': return `Sendt tilbake som feilrutet av ${unit(d.unitId)}: ${d.reason}`;
+    case 'manual-resolved': return 'Behandlet manuelt i postmottaket';
+    case 'split-off': return d.newDocumentId ? `Delt: sidene fra side ${d.fromPage} ble ${d.newDocumentId}` : `Delt ut fra ${d.fromDocumentId}`;
+    case 'merged': return d.into ? `Slått sammen inn i ${d.into}` : `${d.from} slått sammen inn i dette dokumentet`;
+    default: return type;
+  }
+}
+
+export const KIND_NB: Record<string, string> = {
+  claim: 'søknad/krav', attachment: 'vedlegg', 'follow-up': 'oppfølging', 'report-card': 'meldekort', complaint: 'klage', other: 'annet',
+};

@@ -1,0 +1,121 @@
+import type { RoutingDecision } from '../../pipeline/route/route.ts';
+import { COVER_MISSING_SQL, TEMA_RULE_MISSING_SQL } from './missing-attachments.repository.ts';
+import type { Queryable } from './queryable.ts';
+
+/** History events the web application adds to a document's timeline (ids and codes only). */
+export type WebEventType = 'taken' | 'returned-misrouted' | 'manual-resolved' | 'split-off' | 'merged';
+
+export async function appendWebEvent(q: Queryable, documentId: string, type: WebEventType, detail: Record<string, unknown> = {}): Promise<void> {
+  await q.query('INSERT INTO document_events (document_id, type, detail) VALUES ($1, $2, $3)', [documentId, type, detail]);
+}
+
+/** Records a (re-)routing decision; a unit that had returned the document gets it afresh. */
+export async function recordRedelivery(q: Queryable, documentId: string, d: RoutingDecision): Promise<void> {
+  await q.query(
+    `INSERT INTO routing_decisions (document_id, policy_id, rule_id, rule_source, destinations, restricted)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [documentId, d.policyId, d.ruleId, d.ruleSource, JSON.stringify(d.destinations), d.restricted],
+  );
+  for (const dest of d.destinations) {
+    if (dest.unitType === 'manual') continue;
+    await q.query(
+      `INSERT INTO deliveries (document_id, unit_id) VALUES ($1, $2)
+       ON CONFLICT (document_id, unit_id) DO UPDATE SET delivered_at = now(), taken_by = NULL, taken_at = NULL,
+         returned_by = NULL, returned_at = NULL, return_reason = NULL`,
+      [documentId, dest.unitId],
+    );
+  }
+}
+
+export interface InboxItemRow {
+  documentId: string;
+  title: string | null;
+  tema: string | null;
+  formNumber: string | null;
+  kind: string | null;
+  caseId: string | null;
+  personId: string | null;
+  pages: number | null;
+  receivedAt: Date;
+  deliveredAt: Date;
+  takenBy: string | null;
+  takenAt: Date | null;
+  expectedAttachment: string | null;
+  missingAttachment: boolean;
+  /** Attachments the cover sheet listed that have not come (empty without a cover sheet). */
+  missingAttachments: string[];
+}
+
+export async function listInbox(q: Queryable, unitId: string, f: { state: 'new' | 'taken' | 'all'; limit: number; offset: number }): Promise<{ rows: InboxItemRow[]; total: number }> {
+  const where = `dl.unit_id = $1 AND dl.returned_at IS NULL AND d.merged_into IS NULL
+    AND ($2 = 'all' OR ($2 = 'new' AND dl.taken_at IS NULL) OR ($2 = 'taken' AND dl.taken_at IS NOT NULL))`;
+  const { rows } = await q.query(
+    `SELECT d.id, d.title, d.tema, d.form_number, d.document_kind, d.case_id, d.person_id, d.page_count, d.received_at,
+       dl.delivered_at, dl.taken_by, dl.taken_at, ae.description AS expected, ${TEMA_RULE_MISSING_SQL('d')} AS missing, ${COVER_MISSING_SQL('d')} AS cover_missing
+     FROM deliveries dl JOIN documents d ON d.id = dl.document_id LEFT JOIN attachment_expectations ae ON ae.tema = d.tema
+     WHERE ${where} ORDER BY d.received_at, d.id LIMIT $3 OFFSET $4`,
+    [unitId, f.state, f.limit, f.offset],
+  );
+  const count = await q.query(`SELECT count(*)::int AS n FROM deliveries dl JOIN documents d ON d.id = dl.document_id WHERE ${where}`, [unitId, f.state]);
+  return {
+    total: count.rows[0].n,
+    rows: rows.map((r) => ({
+      documentId: r.id, title: r.title, tema: r.tema, formNumber: r.form_number, kind: r.document_kind, caseId: r.case_id,
+      personId: r.person_id, pages: r.page_count, receivedAt: r.received_at, deliveredAt: r.delivered_at,
+      takenBy: r.taken_by, takenAt: r.taken_at, expectedAttachment: r.expected,
+      missingAttachment: Boolean(r.missing) || r.cover_missing.length > 0, missingAttachments: r.cover_missing,
+    })),
+  };
+}
+
+export interface DeliveryRow {
+  documentId: string;
+  unitId: string;
+  deliveredAt: Date;
+  takenBy: string | null;
+  takenAt: Date | null;
+  returnedBy: string | null;
+  returnedAt: Date | null;
+  returnReason: string | null;
+}
+
+export async function listDeliveries(q: Queryable, documentId: string): Promise<DeliveryRow[]> {
+  const { rows } = await q.query('SELECT * FROM deliveries WHERE document_id = $1 ORDER BY delivered_at', [documentId]);
+  return rows.map((r) => ({
+    documentId: r.document_id, unitId: r.unit_id, deliveredAt: r.delivered_at, takenBy: r.taken_by, takenAt: r.taken_at,
+    returnedBy: r.returned_by, returnedAt: r.returned_at, returnReason: r.return_reason,
+  }));
+}
+
+/** Marks the delivery taken; false when it is not open in that unit or already taken. */
+export async function takeDelivery(q: Queryable, documentId: string, unitId: string, userId: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE deliveries SET taken_by = $3, taken_at = now()
+     WHERE document_id = $1 AND unit_id = $2 AND returned_at IS NULL AND taken_at IS NULL`,
+    [documentId, unitId, userId],
+  );
+  return rowCount === 1;
+}
+
+export async function returnDelivery(q: Queryable, documentId: string, unitId: string, userId: string, reason: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE deliveries SET returned_by = $3, returned_at = now(), return_reason = $4
+     WHERE document_id = $1 AND unit_id = $2 AND returned_at IS NULL`,
+    [documentId, unitId, userId, reason],
+  );
+  return rowCount === 1;
+}
+
+/** How many times units have sent the document back. */
+export async function countReturns(q: Queryable, documentId: string): Promise<number> {
+  const { rows } = await q.query(
+    `SELECT count(*)::int AS n FROM document_events WHERE document_id = $1 AND type = 'returned-misrouted'`,
+    [documentId],
+  );
+  return rows[0].n;
+}
+
+/** Puts the document (back) in the mail room's manual queue. */
+export async function sendBackToMailRoom(q: Queryable, documentId: string, reason: string): Promise<void> {
+  await q.query(`UPDATE documents SET status = 'manual', manual_reason = $2, updated_at = now() WHERE id = $1`, [documentId, reason]);
+}

@@ -1,0 +1,89 @@
+import { Alert, BodyShort, Button, Heading, HStack, Link, Modal, Radio, RadioGroup, Select, Textarea, VStack } from '@navikt/ds-react';
+import { useState } from 'react';
+import { api, type Me } from '../api.ts';
+import { Loading, useData } from '../components.tsx';
+import { dateTime, KIND_NAVN, tema, TEMA_NAVN } from '../format.ts';
+import { navigate } from '../router.ts';
+import { PagesWithText, type DocumentView } from './document-parts.tsx';
+
+const REASONS: Record<string, string> = { 'wrong-tema': 'Feil tema', 'wrong-unit': 'Feil enhet', 'wrong-person': 'Feil bruker', other: 'Annet' };
+
+export function InboxDocumentPage({ me, unitId, id }: { me: Me; unitId: string; id: string }) {
+  const { data: doc, error, reload } = useData(() => api<DocumentView>(`/api/documents/${id}?purpose=${encodeURIComponent('saksbehandling')}`), [id]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [returning, setReturning] = useState(false);
+  const [reason, setReason] = useState('wrong-unit');
+  const [comment, setComment] = useState('');
+  const [via, setVia] = useState<'rule' | 'mail-room'>('rule');
+  const [newTema, setNewTema] = useState('');
+
+  if (!doc) return <Loading error={error} />;
+  const mine = doc.deliveries.find((d) => d.unitId === unitId && !d.returnedAt);
+
+  const take = async () => {
+    try {
+      await api(`/api/inbox/${unitId}/documents/${id}/take`, { method: 'POST' });
+      setMessage({ ok: true, text: `${id} er tatt til behandling og markert mottatt.` });
+      await reload();
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+  const sendBack = async () => {
+    try {
+      const r = await api<{ outcome: string; units: string[]; bounced: boolean }>(`/api/inbox/${unitId}/documents/${id}/return`, {
+        method: 'POST', body: { reason, comment: comment.trim() || undefined, via, tema: reason === 'wrong-tema' && newTema ? newTema : undefined },
+      });
+      setReturning(false);
+      setMessage({
+        ok: true,
+        text: r.outcome === 'rerouted' ? `${id} er sendt tilbake og rutet på nytt til ${r.units.join(' og ')}.` : `${id} er sendt tilbake til postmottaket.`,
+      });
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+
+  return (
+    <VStack gap="space-16">
+      <Link href={`/innboks/${unitId}`} onClick={(e) => { e.preventDefault(); navigate(`/innboks/${unitId}`); }}>← Innboks {unitId} {me.unitNames[unitId]}</Link>
+      <Heading level="1" size="large">{doc.id}: {doc.title ?? doc.file}</Heading>
+      <BodyShort>
+        Sak {doc.caseId ?? '—'} · {tema(doc.tema)} · {doc.formNumber ?? 'uten skjemanummer'} · {doc.kind ? KIND_NAVN[doc.kind] : '—'} · mottatt {dateTime(doc.receivedAt)}
+      </BodyShort>
+      <BodyShort>Bruker: {doc.personId ?? '—'} {doc.personName ?? ''}</BodyShort>
+      {message && <Alert variant={message.ok ? 'success' : 'error'} role="status">{message.text}</Alert>}
+      {mine && (
+        <HStack gap="space-12">
+          {mine.takenAt ? <BodyShort>Tatt av {mine.takenBy} {dateTime(mine.takenAt)}</BodyShort> : <Button onClick={take}>Ta saken (marker mottatt)</Button>}
+          <Button variant="secondary" onClick={() => setReturning(true)}>Send tilbake som feilrutet</Button>
+        </HStack>
+      )}
+      <PagesWithText doc={doc} />
+      <Modal open={returning} onClose={() => setReturning(false)} header={{ heading: 'Send tilbake som feilrutet' }} width="medium">
+        <Modal.Body>
+          <VStack gap="space-12">
+            <Select label="Årsak" value={reason} onChange={(e) => setReason(e.target.value)}>
+              {Object.entries(REASONS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}
+            </Select>
+            {reason === 'wrong-tema' && (
+              <Select label="Riktig tema" value={newTema} onChange={(e) => setNewTema(e.target.value)}>
+                <option value="">Vet ikke</option>
+                {Object.entries(TEMA_NAVN).filter(([k]) => k !== 'UKJ').map(([k, v]) => <option key={k} value={k}>{k} {v}</option>)}
+              </Select>
+            )}
+            <Textarea label="Kommentar (valgfritt)" description="Ikke skriv personopplysninger her." value={comment} maxLength={500} onChange={(e) => setComment(e.target.value)} />
+            <RadioGroup legend="Hvordan skal dokumentet rutes på nytt?" value={via} onChange={(v) => setVia(v as typeof via)}>
+              <Radio value="rule">Etter rutingsreglene (aldri tilbake hit)</Radio>
+              <Radio value="mail-room">Via postmottaket (manuell vurdering)</Radio>
+            </RadioGroup>
+          </VStack>
+        </Modal.Body>
+        <Modal.Footer>
+          <Button onClick={sendBack}>Send tilbake</Button>
+          <Button variant="secondary" onClick={() => setReturning(false)}>Avbryt</Button>
+        </Modal.Footer>
+      </Modal>
+    </VStack>
+  );
+}

@@ -1,0 +1,127 @@
+import { BodyShort, Button, Heading, HGrid, Box, Table, VStack } from '@navikt/ds-react';
+import { api } from '../api.ts';
+import { Loading, useData } from '../components.tsx';
+import { duration, STATUS_NAVN, tema } from '../format.ts';
+
+interface Overview {
+  pagesPerHour: Array<{ hour: string; pages: number }>;
+  queues: Array<{ stage: string; waiting: number; active: number; delayed: number; failed: number }>;
+  documentsPerStage: Array<{ status: string; stage: string; documents: number }>;
+  perUnit: Array<{ unitId: string; name: string; total: number; tema: Record<string, number> }>;
+  scanToDelivery: Array<{ tema: string | null; documents: number; p50: number | null; p95: number | null }>;
+}
+
+/** A horizontal bar drawn with CSS; the value is also written out. */
+export function Bar({ value, max, label, warn }: { value: number; max: number; label: string; warn?: boolean }) {
+  const pct = max > 0 ? Math.max(value > 0 ? 2 : 0, Math.round((value / max) * 100)) : 0;
+  return (
+    <div className="bar" role="img" aria-label={label}>
+      <div className={`bar-fill ${warn ? 'warn' : ''}`} style={{ width: `${pct}%` }} />
+      <span className="bar-label">{label}</span>
+    </div>
+  );
+}
+
+/** Pages read per hour as an SVG column chart. */
+function HourChart({ data }: { data: Overview['pagesPerHour'] }) {
+  const hours: Array<{ hour: Date; pages: number }> = [];
+  const now = new Date();
+  now.setMinutes(0, 0, 0);
+  for (let i = 23; i >= 0; i--) {
+    const h = new Date(now.getTime() - i * 3600_000);
+    hours.push({ hour: h, pages: data.find((d) => new Date(d.hour).getTime() === h.getTime())?.pages ?? 0 });
+  }
+  const max = Math.max(1, ...hours.map((h) => h.pages));
+  const w = 24 * 28;
+  return (
+    <svg viewBox={`0 0 ${w} 170`} className="hour-chart" role="img" aria-label="Sider lest per time siste døgn">
+      {hours.map((h, i) => {
+        const height = (h.pages / max) * 130;
+        return (
+          <g key={i}>
+            <rect x={i * 28 + 4} y={140 - height} width={20} height={height} className="col"><title>{`${h.hour.getHours()}:00 – ${h.pages} sider`}</title></rect>
+            {h.pages > 0 && <text x={i * 28 + 14} y={136 - height} textAnchor="middle" className="col-value">{h.pages}</text>}
+            {i % 3 === 0 && <text x={i * 28 + 14} y={160} textAnchor="middle" className="axis">{String(h.hour.getHours()).padStart(2, '0')}</text>}
+          </g>
+        );
+      })}
+      <line x1={0} x2={w} y1={140} y2={140} className="baseline" />
+    </svg>
+  );
+}
+
+export function OverviewPage() {
+  const { data, error } = useData(() => api<Overview>('/api/overview'), [], { everyMs: 5000 });
+  const openBoard = async () => {
+    await api('/api/auth/board-session', { method: 'POST' });
+    window.open('/admin/queues', '_blank', 'noopener');
+  };
+  if (!data) return <Loading error={error} />;
+  const all = data.scanToDelivery.find((s) => s.tema === null);
+  const maxQueue = Math.max(1, ...data.queues.map((q) => q.waiting + q.active + q.delayed));
+  const maxUnit = Math.max(1, ...data.perUnit.map((u) => u.total));
+  const maxP95 = Math.max(1, ...data.scanToDelivery.map((s) => s.p95 ?? 0));
+  return (
+    <VStack gap="space-32">
+      <Heading level="1" size="large">Oversikt</Heading>
+      <HGrid columns={{ xs: 1, md: 3 }} gap="space-16">
+        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Sider lest siste døgn</BodyShort><Heading level="2" size="xlarge">{data.pagesPerHour.reduce((s, h) => s + h.pages, 0)}</Heading></Box>
+        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Skanning til levering, median (p50)</BodyShort><Heading level="2" size="xlarge">{duration(all?.p50 ?? null)}</Heading></Box>
+        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Skanning til levering, p95</BodyShort><Heading level="2" size="xlarge">{duration(all?.p95 ?? null)}</Heading></Box>
+      </HGrid>
+      <section>
+        <Heading level="2" size="medium" spacing>Sider per time</Heading>
+        <HourChart data={data.pagesPerHour} />
+      </section>
+      <HGrid columns={{ xs: 1, lg: 2 }} gap="space-32">
+        <section>
+          <Heading level="2" size="medium" spacing>Kødybde per steg</Heading>
+          <Table size="small">
+            <Table.Body>
+              {data.queues.map((q) => (
+                <Table.Row key={q.stage}>
+                  <Table.HeaderCell scope="row">{q.stage}</Table.HeaderCell>
+                  <Table.DataCell className="bar-cell"><Bar value={q.waiting + q.active + q.delayed} max={maxQueue} label={`${q.waiting} venter, ${q.active} aktive${q.failed ? `, ${q.failed} feilet` : ''}`} warn={q.failed > 0} /></Table.DataCell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+          <BodyShort size="small" spacing>
+            I postmottaket nå: {data.documentsPerStage.map((s) => `${s.documents} ${STATUS_NAVN[s.status]?.toLowerCase() ?? s.status} (${s.stage})`).join(', ') || 'ingen'}
+          </BodyShort>
+          <Button size="small" variant="secondary" onClick={openBoard}>Åpne kødashbord (BullMQ)</Button>
+        </section>
+        <section>
+          <Heading level="2" size="medium" spacing>Dokumenter per enhet og tema</Heading>
+          <Table size="small">
+            <Table.Body>
+              {data.perUnit.map((u) => (
+                <Table.Row key={u.unitId}>
+                  <Table.HeaderCell scope="row">{u.unitId} {u.name}</Table.HeaderCell>
+                  <Table.DataCell className="bar-cell">
+                    <Bar value={u.total} max={maxUnit} label={`${u.total}: ${Object.entries(u.tema).map(([t, n]) => `${t} ${n}`).join(', ')}`} />
+                  </Table.DataCell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+          {data.perUnit.length === 0 && <BodyShort>Ingen leveranser ennå.</BodyShort>}
+        </section>
+      </HGrid>
+      <section>
+        <Heading level="2" size="medium" spacing>Fra skanning til levering per tema (p50 / p95)</Heading>
+        <Table size="small">
+          <Table.Body>
+            {data.scanToDelivery.filter((s) => s.tema !== null).map((s) => (
+              <Table.Row key={s.tema}>
+                <Table.HeaderCell scope="row">{tema(s.tema)} <span className="muted">({s.documents})</span></Table.HeaderCell>
+                <Table.DataCell className="bar-cell"><Bar value={s.p50 ?? 0} max={maxP95} label={`p50 ${duration(s.p50)}`} /></Table.DataCell>
+                <Table.DataCell className="bar-cell"><Bar value={s.p95 ?? 0} max={maxP95} label={`p95 ${duration(s.p95)}`} warn /></Table.DataCell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      </section>
+    </VStack>
+  );
+}
