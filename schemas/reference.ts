@@ -107,7 +107,9 @@ export const PolicySchema = z
     if (!p.rules.some((r) => r.when.addressProtection?.includes('strengt-fortrolig'))) {
       ctx.addIssue({ code: 'custom', message: 'a policy needs a first rule for strengt fortrolig adresse (kode 6)' });
     }
-    const last = p.rules[p.rules.length - 1]!;
+    // Refinements run even when `rules` failed its own checks (e.g. empty): guard, don't crash.
+    const last = p.rules.at(-1);
+    if (!last) return;
     if (Object.keys(last.when).length > 0 || !last.to) {
       ctx.addIssue({ code: 'custom', message: 'the last rule must be a default: empty "when" and a destination' });
     }

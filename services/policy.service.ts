@@ -69,7 +69,13 @@ export async function activePolicyView(ctx: PolicyCtx & Pick<Context, 'config'>,
 
 /** Checks a policy document; the message lists what is wrong, rule by rule. */
 export function validatePolicy(document: unknown): Policy {
-  const r = PolicySchema.safeParse(document);
+  let r: ReturnType<typeof PolicySchema.safeParse>;
+  try {
+    r = PolicySchema.safeParse(document);
+  } catch {
+    // PolicySchema's cross-rule checks assume the basic shape (e.g. at least one rule) and can throw on a malformed document.
+    throw new InvalidInputError('ugyldig rutingspolicy: dokumentet har ikke formen til en rutingspolicy (id, title, source og minst én regel)');
+  }
   if (!r.success) throw new InvalidInputError(`ugyldig rutingspolicy: ${r.error.issues.map((i) => `${i.path.join('.') || 'policy'}: ${i.message}`).join('; ')}`);
   return r.data;
 }

@@ -11,6 +11,7 @@ import type { Overview } from '../../services/overview.service.ts';
 import type { ActivePolicyView, LoadResult, PolicyFile, PolicySwitch, PolicyVersion } from '../../services/policy.service.ts';
 import type { BatchSummary } from '../../services/summary.service.ts';
 import type { Timeline } from '../../services/timeline.service.ts';
+import type { CorrectionRow } from '../../storage/repositories/corrections.repository.ts';
 import type { UserRow } from '../../storage/repositories/users.repository.ts';
 
 /**
@@ -156,10 +157,10 @@ export const LookupBody = exact<LookupEntry>()(z.object({
   outcome: z.enum(['granted', 'denied']),
 }));
 
-export const CorrectionBody = z.object({
+export const CorrectionBody = exact<Omit<CorrectionRow, 'correctedAt'> & { correctedAt: string }>()(z.object({
   id: z.number(), documentId: z.string(), field: z.enum(['personId', 'tema', 'formNumber', 'kind', 'split', 'merge']),
   machineValue: z.string().nullable(), correctedValue: z.string().nullable(), correctedBy: z.string(), correctedAt: iso,
-});
+}));
 
 export const ActivePolicyBody = exact<ActivePolicyView>()(z.object({
   version: z.number().nullable().describe('null: the configured default (ROUTING_POLICY)'),

@@ -80,6 +80,9 @@ describe('an administrator loads and switches the routing policy', () => {
     const bad = await call('POST', '/api/admin/policies', { policy: noKode6 });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('kode 6');
+    const noRules = await call('POST', '/api/admin/policies', { policy: { ...base, id: 'tom', rules: [] } });
+    expect(noRules.statusCode, noRules.body).toBe(400);
+    expect(noRules.json().message).toContain('ugyldig rutingspolicy');
     const unknownField = await call('POST', '/api/admin/policies', { policy: { ...base, id: 'x', owner: 'me' } });
     expect(unknownField.statusCode).toBe(400);
     expect((await call('POST', '/api/admin/policies', { policy: base, file: 'meldst33-2016.json' })).statusCode).toBe(400);

@@ -136,3 +136,10 @@ describe('policy validation', () => {
     expect(PolicySchema.safeParse(odd).success).toBe(false);
   });
 });
+
+describe('policy validation of an empty rule list', () => {
+  it('reports an error instead of crashing', () => {
+    const r = PolicySchema.safeParse({ ...policy, rules: [] });
+    expect(r.success).toBe(false);
+  });
+});
