@@ -2,29 +2,8 @@ import { BodyShort, Button, Heading, HStack, Label, Tag, VStack } from '@navikt/
 import { useState } from 'react';
 import { blobUrl } from '../api.ts';
 import { PageImage } from '../components.tsx';
-
-export interface DocumentView {
-  id: string;
-  batchId: string;
-  file: string;
-  title: string | null;
-  status: string;
-  stage: string;
-  tema: string | null;
-  formNumber: string | null;
-  kind: string | null;
-  confidence: number | null;
-  personId: string | null;
-  personName: string | null;
-  caseId: string | null;
-  receivedAt: string;
-  manualReason: string | null;
-  reasons: string[];
-  route: { rule: string; units: Array<{ unitId: string; name: string }> } | null;
-  deliveries: Array<{ unitId: string; name: string; takenBy: string | null; takenAt: string | null; returnedAt: string | null }>;
-  pages: Array<{ pageNo: number; width: number; height: number; text: string | null; confidence: number | null }>;
-  hasArchivePdf: boolean;
-}
+import type { DocumentView } from '../../../services/document.service.ts';
+export type { DocumentView };
 
 /** Page images beside their OCR text; a search term is highlighted in the text. */
 export function PagesWithText({ doc, thumbWidth = 360 }: { doc: DocumentView; thumbWidth?: number }) {

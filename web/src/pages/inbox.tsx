@@ -4,24 +4,7 @@ import { api, type Me, type Paged } from '../api.ts';
 import { Loading, Pager, useData } from '../components.tsx';
 import { date, KIND_NAVN, tema } from '../format.ts';
 import { navigate } from '../router.ts';
-
-interface InboxItem {
-  documentId: string;
-  title: string | null;
-  tema: string | null;
-  formNumber: string | null;
-  kind: string | null;
-  caseId: string | null;
-  personId: string | null;
-  pages: number | null;
-  receivedAt: string;
-  deliveredAt: string;
-  takenBy: string | null;
-  takenAt: string | null;
-  expectedAttachment: string | null;
-  missingAttachment: boolean;
-  missingAttachments: string[];
-}
+import type { InboxItem } from '../../../services/inbox.service.ts';
 
 export function InboxPage({ me, unitId }: { me: Me; unitId?: string }) {
   const unit = unitId && me.units.includes(unitId) ? unitId : me.units[0]!;

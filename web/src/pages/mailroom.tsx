@@ -5,30 +5,9 @@ import { api, upload, type Paged } from '../api.ts';
 import { Loading, Pager, useData } from '../components.tsx';
 import { bytes, dateTime } from '../format.ts';
 import { navigate } from '../router.ts';
-
-export interface BatchOverview {
-  id: string;
-  name: string;
-  source: string;
-  createdAt: string;
-  documents: number;
-  processing: number;
-  manual: number;
-  delivered: number;
-  archived: number;
-  setAside: number;
-  duplicates: number;
-  pages: number;
-  pagesRead: number;
-  finished: boolean;
-}
-
-interface IngestReport {
-  batchId: string;
-  documents: Array<{ file: string; documentId: string }>;
-  duplicates: Array<{ file: string; existingDocumentId: string }>;
-  setAside: Array<{ file: string; reason: string }>;
-}
+import type { BatchOverview } from '../../../services/batches.service.ts';
+export type { BatchOverview };
+import type { IngestReport } from '../../../services/ingest.service.ts';
 
 /** Processing progress: documents that have left the pipeline. */
 export function processed(b: BatchOverview): number {

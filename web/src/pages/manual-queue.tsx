@@ -4,21 +4,8 @@ import { api, type Paged } from '../api.ts';
 import { Loading, Pager, useData } from '../components.tsx';
 import { dateTime, KIND_NAVN, tema } from '../format.ts';
 import { navigate } from '../router.ts';
-
-export interface ManualItem {
-  documentId: string;
-  batchId: string;
-  fileName: string;
-  reason: string | null;
-  stage: string;
-  pages: number | null;
-  tema: string | null;
-  formNumber: string | null;
-  kind: string | null;
-  personId: string | null;
-  confidence: number | null;
-  receivedAt: string;
-}
+import type { ManualItem } from '../../../services/manual-queue.service.ts';
+export type { ManualItem };
 
 export function ManualQueuePage() {
   const [page, setPage] = useState(1);

@@ -2,14 +2,7 @@ import { BodyShort, Button, Heading, HGrid, Box, Table, VStack } from '@navikt/d
 import { api } from '../api.ts';
 import { Loading, useData } from '../components.tsx';
 import { duration, STATUS_NAVN, tema } from '../format.ts';
-
-interface Overview {
-  pagesPerHour: Array<{ hour: string; pages: number }>;
-  queues: Array<{ stage: string; waiting: number; active: number; delayed: number; failed: number }>;
-  documentsPerStage: Array<{ status: string; stage: string; documents: number }>;
-  perUnit: Array<{ unitId: string; name: string; total: number; tema: Record<string, number> }>;
-  scanToDelivery: Array<{ tema: string | null; documents: number; p50: number | null; p95: number | null }>;
-}
+import type { Overview } from '../../../services/overview.service.ts';
 
 /** A horizontal bar drawn with CSS; the value is also written out. */
 export function Bar({ value, max, label, warn }: { value: number; max: number; label: string; warn?: boolean }) {

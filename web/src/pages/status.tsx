@@ -2,6 +2,7 @@ import { Alert, BodyShort, Box, Button, Heading, HStack, Process, Select, Tag, T
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { dateTime, KIND_NAVN, STATUS_NAVN, tema } from '../format.ts';
+import type { Timeline } from '../../../services/timeline.service.ts';
 
 interface TimelineDocument {
   id: string;
@@ -20,12 +21,6 @@ interface TimelineDocument {
   deliveries: Array<{ unitId: string; name: string; deliveredAt: string; takenAt: string | null; returnedAt: string | null }>;
   history: Array<{ at: string; type: string; text: string }>;
 }
-interface Timeline {
-  kind: 'document' | 'batch' | 'case' | 'person';
-  id: string;
-  documents: TimelineDocument[];
-}
-
 const PURPOSES = ['Svar på henvendelse fra bruker', 'Saksbehandling', 'Oppfølging av avvik', 'Kontroll'];
 
 export function StatusPage() {
