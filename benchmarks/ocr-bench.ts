@@ -14,6 +14,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { claimPages, type ClaimKind } from '../fixtures/claim-content.ts';
 import { mixSeed, rng } from '../fixtures/random.ts';
@@ -132,6 +133,8 @@ interface RunResult {
   orientationOk?: Map<BenchPage, boolean>;
   wallMs: number;
   peakMb: number;
+  /** RSS of the OCR process before its engine started (node, sharp, the rendered pages). */
+  baseMb?: number;
   timeouts?: number;
   manual?: number;
 }
@@ -243,22 +246,19 @@ async function routingReady(docs: BenchDoc[], langPath: string | undefined): Pro
   return out;
 }
 
-async function soak(pages: BenchPage[], count: number, langPath: string | undefined): Promise<string[]> {
-  const recycle = 50;
-  const engine = await OcrEngine.create({ langs: 'nor', size: CORES, langPath, recycleAfter: recycle });
-  const prepared = await Promise.all(pages.slice(0, 12).map(async (p) => normalisePage(await toGrey(p.file), DPI)));
-  const lines: string[] = [];
-  let done = 0;
-  const mark = () => lines.push(`| ${done} | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} |`);
-  mark();
-  const jobs = Array.from({ length: count }, (_, i) => prepared[i % prepared.length]!);
-  await pool(jobs, CORES, async (n) => {
-    await readPage(engine, n.raster, n.dpi);
-    done++;
-    if (done % 50 === 0) mark();
-  });
-  await engine.close();
-  return lines;
+interface MemoryReport {
+  baseMb: number;
+  peakMb: number;
+  series: Array<[number, number]>;
+}
+
+/** Peak memory of an OCR process (and its RSS over a long run), measured in a fresh process: benchmarks/ocr-memory.ts. */
+function ocrMemory(langPath: string | undefined, extra: string[] = []): Promise<MemoryReport> {
+  const script = fileURLToPath(new URL('./ocr-memory.ts', import.meta.url));
+  const args = ['--import', 'tsx', script, '--dpi', String(DPI), '--cores', String(CORES), ...(langPath ? ['--lang-path', langPath] : []), ...extra];
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 2 ** 20 }, (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout.trim().split('\n').pop()!) as MemoryReport))),
+  );
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
@@ -308,6 +308,10 @@ try {
   for (const [name, lp] of variants) {
     log(`routing-ready, ${name} ...`);
     ready.push([name, await routingReady(docs, lp)]);
+    const m = await ocrMemory(lp);
+    const run = runs.find((r) => r.name === name)!;
+    run.peakMb = m.peakMb;
+    run.baseMb = m.baseMb;
   }
 
   const lines: string[] = [];
@@ -333,20 +337,20 @@ try {
   say(`| throughput ratio to native CLI | ${runs.map((r) => (ppm(r) / ppm(nativeRun)).toFixed(2)).join(' | ')} |`);
   say(`| routing-ready per document, p50 / p95 (1 core) | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${(quantile(x.ms, 0.5) / 1000).toFixed(2)} s / ${(quantile(x.ms, 0.95) / 1000).toFixed(2)} s` : 'n/a'; }).join(' | ')} |`);
   say(`| routing-ready from the header alone / person id right / form number right | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${x.enough}/${x.docs} / ${x.personRight}/${x.docs} / ${x.formRight}/${docs.filter((d) => d.formNumber).length}` : 'n/a'; }).join(' | ')} |`);
-  say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ' (process incl. workers)' : ` (${CORES} x peak process)`}`).join(' | ')} |`);
+  say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ` (one node process with ${CORES} workers; ${r.baseMb} MB before the engine started)` : ` (${CORES} x peak tesseract process)`}`).join(' | ')} |`);
   say(`| pages over the time limit / left for manual handling | ${runs.map((r) => (r.timeouts !== undefined ? `${r.timeouts} / ${r.manual}` : 'n/a')).join(' | ')} |`);
   say();
   say(`Routing-ready: from the stored page to person and tema known, as the header job does it (decode, upright, read header + footer band of page 1, page 2 only if needed, classify), one tesseract.js worker, documents one after another.`);
   const soakCount = Number(values.soak);
   if (soakCount > 0) {
     log(`soak: ${soakCount} pages, workers recycled every 50 pages ...`);
-    const rows = await soak(pages, soakCount, values['lang-path']);
+    const m = await ocrMemory(values['lang-path'], ['--soak', String(soakCount), '--recycle', '50']);
     say();
-    say(`Memory over ${soakCount} pages (${CORES} workers, recycled after 50 pages each, npm data):`);
+    say(`Memory of one OCR process over ${soakCount} pages (fresh process, ${CORES} workers each replaced after 50 pages, default npm data):`);
     say();
     say('| pages read | RSS MB |');
     say('|---|---|');
-    for (const r of rows) say(r);
+    for (const [n, rss] of m.series) say(`| ${n} | ${rss} |`);
   }
   say();
   say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
