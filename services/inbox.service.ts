@@ -1,8 +1,6 @@
 import { inTransaction } from '../storage/db/pool.ts';
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
-import {
-  appendWebEvent, countReturns, listInbox, returnDelivery, sendBackToMailRoom, takeDelivery, type InboxItemRow,
-} from '../storage/repositories/document-actions.repository.ts';
+import { countReturns, listInbox, returnDelivery, sendBackToMailRoom, takeDelivery, type InboxItemRow } from '../storage/repositories/document-actions.repository.ts';
 import { addCorrection } from '../storage/repositories/corrections.repository.ts';
 import { addDeviation } from '../storage/repositories/deviations.repository.ts';
 import { getDocument, updateDocument } from '../storage/repositories/documents.repository.ts';
@@ -51,7 +49,7 @@ export async function takeDocument(ctx: Ctx, actor: Actor, documentId: string, u
   await authorizeContent(ctx, actor, documentId, 'inbox:take');
   await inTransaction(ctx.db, async (tx) => {
     if (!(await takeDelivery(tx, documentId, unitId, actor.user.id))) throw new ConflictError(`${documentId} er allerede tatt, eller ligger ikke i innboksen til ${unitId}`);
-    await appendWebEvent(tx, documentId, 'taken', { unitId, by: actor.user.id });
+    await appendEvent(tx, documentId, 'taken', { unitId, by: actor.user.id });
   });
 }
 
@@ -88,7 +86,7 @@ export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string
     if (!(await returnDelivery(tx, documentId, input.unitId, actor.user.id, full))) {
       throw new ConflictError(`${documentId} ligger ikke i innboksen til ${input.unitId}`);
     }
-    await appendWebEvent(tx, documentId, 'returned-misrouted', { unitId: input.unitId, reason: label, via: input.via, by: actor.user.id });
+    await appendEvent(tx, documentId, 'returned-misrouted', { unitId: input.unitId, reason: label, via: input.via, by: actor.user.id });
     const deviation = { documentId, caseId: doc.caseId, unitId: input.unitId, policyId: before?.policyId ?? null, ruleId: before?.ruleId ?? null, reportedBy: actor.user.id };
     await addDeviation(tx, { ...deviation, kind: 'misrouted', reason: full });
     const bounced = (await countReturns(tx, documentId)) > 1;

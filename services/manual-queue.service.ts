@@ -3,7 +3,6 @@ import { inTransaction } from '../storage/db/pool.ts';
 import { findOrOpenCase } from '../storage/repositories/cases.repository.ts';
 import { addCorrection, type CorrectedField } from '../storage/repositories/corrections.repository.ts';
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
-import { appendWebEvent } from '../storage/repositories/document-actions.repository.ts';
 import { getDocument, type DocumentRow } from '../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { applyManualReading, listManual, mergeInto, splitOff, type ManualItemRow } from '../storage/repositories/manual-queue.repository.ts';
@@ -96,7 +95,7 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
       status: toMailRoom ? 'manual' : 'delivered',
       manualReason: toMailRoom ? `regel ${decision.ruleId}: ${decision.notes.join('; ') || 'ingen enhet'}` : null,
     });
-    await appendWebEvent(tx, id, 'manual-resolved', { by: actor.user.id, corrections });
+    await appendEvent(tx, id, 'manual-resolved', { by: actor.user.id, corrections });
     await appendEvent(tx, id, 'attached', { caseId: sak.id, opened, tema: r.tema });
     if (!toMailRoom) await deliver(ctx, tx, id, decision, actor.user.id);
     return {
@@ -116,8 +115,8 @@ export async function splitManual(ctx: Ctx, actor: Actor, id: string, fromPage: 
   const newId = await inTransaction(ctx.db, async (tx) => {
     const created = await splitOff(tx, id, fromPage, actor.user.id);
     await addCorrection(tx, { documentId: id, field: 'split', machineValue: String(doc.pageCount), correctedValue: `${fromPage}:${created}`, correctedBy: actor.user.id });
-    await appendWebEvent(tx, id, 'split-off', { fromPage, newDocumentId: created, by: actor.user.id });
-    await appendWebEvent(tx, created, 'split-off', { fromDocumentId: id, fromPage, by: actor.user.id });
+    await appendEvent(tx, id, 'split-off', { fromPage, newDocumentId: created, by: actor.user.id });
+    await appendEvent(tx, created, 'split-off', { fromDocumentId: id, fromPage, by: actor.user.id });
     return created;
   });
   return { documentId: id, newDocumentId: newId };
@@ -131,8 +130,8 @@ export async function mergeManual(ctx: Ctx, actor: Actor, id: string, otherId: s
   await inTransaction(ctx.db, async (tx) => {
     await mergeInto(tx, id, otherId);
     await addCorrection(tx, { documentId: id, field: 'merge', machineValue: null, correctedValue: otherId, correctedBy: actor.user.id });
-    await appendWebEvent(tx, id, 'merged', { from: otherId, by: actor.user.id });
-    await appendWebEvent(tx, otherId, 'merged', { into: id, by: actor.user.id });
+    await appendEvent(tx, id, 'merged', { from: otherId, by: actor.user.id });
+    await appendEvent(tx, otherId, 'merged', { into: id, by: actor.user.id });
   });
   return { documentId: id, pages: (await getDocument(ctx.db, id))?.pageCount ?? 0 };
 }

@@ -15,6 +15,7 @@ export function describeEventNb(type: string, detail: Record<string, any>, unitN
     case 'delivered': return `Levert til ${(d.units as Array<{ unitId: string }>).map((u) => unit(u.unitId)).join(' og ')}`;
     case 'sent-to-manual': return `Sendt til manuell behandling i postmottaket${d.reason ? `: ${d.reason}` : ''}`;
     case 'archived': return `Arkiv-PDF lagret (${d.pages} side(r))`;
+    case 'page-needs-manual': return `Side ${d.pageNo} kunne ikke leses innen tidsgrensen: til manuell behandling`;
     case 'taken': return `Tatt til behandling (mottatt) av ${unit(d.unitId)}`;
     case 'returned-misrouted': return `Sendt tilbake som feilrutet av ${unit(d.unitId)}: ${d.reason}`;
     case 'manual-resolved': return 'Behandlet manuelt i postmottaket';

@@ -16,6 +16,12 @@ export function describeEvent(e: Pick<DocumentEvent, 'type' | 'detail'>, unitNam
     case 'delivered': return `delivered to ${(d.units as Array<{ unitId: string }>).map((u) => `${u.unitId} ${unitName(u.unitId)}`).join(' + ')}`;
     case 'sent-to-manual': return `sent to the mail room's manual queue at ${d.stage}: ${d.reason}`;
     case 'archived': return `archive PDF stored (${d.pages} page(s))`;
+    case 'page-needs-manual': return `page ${d.pageNo} could not be read within the time limit: left for a person`;
+    case 'taken': return `taken (received) by unit ${d.unitId} ${unitName(String(d.unitId))}`;
+    case 'returned-misrouted': return `sent back as misrouted by unit ${d.unitId} ${unitName(String(d.unitId))}: ${d.reason}`;
+    case 'manual-resolved': return 'resolved by hand in the mail room';
+    case 'split-off': return d.newDocumentId ? `pages from ${d.fromPage} split off as ${d.newDocumentId}` : `split off from ${d.fromDocumentId}`;
+    case 'merged': return d.into ? `merged into ${d.into}` : `${d.from} merged into this document`;
     default: return e.type;
   }
 }

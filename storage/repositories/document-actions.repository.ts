@@ -2,13 +2,6 @@ import type { RoutingDecision } from '../../pipeline/route/route.ts';
 import { COVER_MISSING_SQL, TEMA_RULE_MISSING_SQL } from './missing-attachments.repository.ts';
 import type { Queryable } from './queryable.ts';
 
-/** History events the web application adds to a document's timeline (ids and codes only). */
-export type WebEventType = 'taken' | 'returned-misrouted' | 'manual-resolved' | 'split-off' | 'merged';
-
-export async function appendWebEvent(q: Queryable, documentId: string, type: WebEventType, detail: Record<string, unknown> = {}): Promise<void> {
-  await q.query('INSERT INTO document_events (document_id, type, detail) VALUES ($1, $2, $3)', [documentId, type, detail]);
-}
-
 /** Records a (re-)routing decision; a unit that had returned the document gets it afresh. */
 export async function recordRedelivery(q: Queryable, documentId: string, d: RoutingDecision): Promise<void> {
   await q.query(

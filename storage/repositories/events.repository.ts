@@ -4,9 +4,14 @@ import type { Queryable } from './queryable.ts';
  * History event types, in pipeline order. Details hold ids, codes and numbers only:
  * never a fødselsnummer, a name or document text.
  */
-export type EventType =
-  | 'received' | 'stored' | 'duplicate-received' | 'split' | 'ocr-done' | 'classified'
-  | 'attached' | 'not-attached' | 'routed' | 'delivered' | 'sent-to-manual' | 'archived';
+export const EVENT_TYPES = [
+  'received', 'stored', 'duplicate-received', 'split', 'ocr-done', 'classified',
+  'attached', 'not-attached', 'routed', 'delivered', 'sent-to-manual', 'archived',
+  'page-needs-manual',
+  // added by people in the web app
+  'taken', 'returned-misrouted', 'manual-resolved', 'split-off', 'merged',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface DocumentEvent {
   id: number;

@@ -8,16 +8,13 @@ import type { DocumentJob, PageJob } from '../../pipeline/stages.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
-import { appendEvent, type EventType } from '../../storage/repositories/events.repository.ts';
+import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import {
   countUnread, getPage, listPages, markHeaderRead, markOcrDone, saveHeader, saveNormalisation, saveOcr, type PageRow,
 } from '../../storage/repositories/pages.repository.ts';
 import { knownPersonIds } from '../../storage/repositories/segments.repository.ts';
 import type { Context } from '../context.ts';
 import { archiveJob } from './archive.job.ts';
-
-// A page left to a person: not (yet) in the shared EventType union.
-const PAGE_MANUAL = 'page-needs-manual' as EventType;
 
 interface UprightPage {
   raster: GreyRaster;
@@ -129,7 +126,7 @@ export async function ocrJob(ctx: Context, { documentId, pageNo }: PageJob): Pro
           text: r.text, confidence: r.confidence, ms: r.ms, status: r.status === 'ok' ? 'done' : 'manual', words: r.words,
           attempts: r.attempts, manualReason: r.reason ?? null, textPdfKey,
         });
-        if (r.status === 'manual') await appendEvent(tx, documentId, PAGE_MANUAL, { pageNo, reason: r.reason, attempts: r.attempts });
+        if (r.status === 'manual') await appendEvent(tx, documentId, 'page-needs-manual', { pageNo, reason: r.reason, attempts: r.attempts });
       });
       ctx.log.debug({ documentId, pageNo, ms: r.ms, attempts: r.attempts, status: r.status, confidence: Math.round(r.confidence ?? 0) }, 'page read');
     }
