@@ -30,6 +30,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# --- Chromium for the browser tests (scripts/test.sh passes --browser) -----------------------
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then apt_install chromium; fi
+
 # --- Fonts (sample scans are rendered with DejaVu) ------------------------------------------
 if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then apt_install fonts-dejavu-core fontconfig; fi
 

@@ -2,5 +2,5 @@
 # The test command (npm test): makes sure services run, then the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-services.sh
+bash scripts/ensure-services.sh --browser
 exec npx vitest run "$@"
