@@ -3,7 +3,7 @@ import type { DocumentKind } from '../schemas/reference.ts';
 import type { Tx } from '../storage/db/pool.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
-import { recordRedelivery } from '../storage/repositories/document-actions.repository.ts';
+import { recordDecision } from '../storage/repositories/routing.repository.ts';
 import type { Context } from '../workers/context.ts';
 import { activePolicy } from './policy.service.ts';
 
@@ -20,7 +20,7 @@ export function goesToMailRoom(d: RoutingDecision): boolean {
 
 /** Records the decision and the routed/delivered events, as the route stage does. */
 export async function deliver(ctx: Pick<Context, 'directory'>, q: Tx, documentId: string, d: RoutingDecision, by: string): Promise<void> {
-  await recordRedelivery(q, documentId, d);
+  await recordDecision(q, documentId, d, { redeliver: true });
   const units = d.destinations.map((x) => x.unitId);
   await appendEvent(q, documentId, 'routed', { policy: d.policyId, rule: d.ruleId, ruleSource: d.ruleSource, units, restricted: d.restricted, notes: d.notes, by });
   await appendEvent(q, documentId, 'delivered', {

@@ -1,24 +1,5 @@
-import type { RoutingDecision } from '../../pipeline/route/route.ts';
 import { COVER_MISSING_SQL, TEMA_RULE_MISSING_SQL } from './missing-attachments.repository.ts';
 import type { Queryable } from './queryable.ts';
-
-/** Records a (re-)routing decision; a unit that had returned the document gets it afresh. */
-export async function recordRedelivery(q: Queryable, documentId: string, d: RoutingDecision): Promise<void> {
-  await q.query(
-    `INSERT INTO routing_decisions (document_id, policy_id, rule_id, rule_source, destinations, restricted)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [documentId, d.policyId, d.ruleId, d.ruleSource, JSON.stringify(d.destinations), d.restricted],
-  );
-  for (const dest of d.destinations) {
-    if (dest.unitType === 'manual') continue;
-    await q.query(
-      `INSERT INTO deliveries (document_id, unit_id) VALUES ($1, $2)
-       ON CONFLICT (document_id, unit_id) DO UPDATE SET delivered_at = now(), taken_by = NULL, taken_at = NULL,
-         returned_by = NULL, returned_at = NULL, return_reason = NULL`,
-      [documentId, dest.unitId],
-    );
-  }
-}
 
 export interface InboxItemRow {
   documentId: string;

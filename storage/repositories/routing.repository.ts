@@ -1,14 +1,27 @@
 import type { RoutingDecision } from '../../pipeline/route/route.ts';
 import type { Queryable } from './queryable.ts';
 
-export async function recordDecision(q: Queryable, documentId: string, d: RoutingDecision): Promise<void> {
+/**
+ * Records a routing decision and delivers to its units. A re-routing (`redeliver`) hands the
+ * document afresh to a unit that had it before and leaves the mail room out of the inboxes.
+ */
+export async function recordDecision(q: Queryable, documentId: string, d: RoutingDecision, opts: { redeliver?: boolean } = {}): Promise<void> {
   await q.query(
     `INSERT INTO routing_decisions (document_id, policy_id, rule_id, rule_source, destinations, restricted)
      VALUES ($1, $2, $3, $4, $5, $6)`,
     [documentId, d.policyId, d.ruleId, d.ruleSource, JSON.stringify(d.destinations), d.restricted],
   );
   for (const dest of d.destinations) {
-    await q.query('INSERT INTO deliveries (document_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [documentId, dest.unitId]);
+    if (!opts.redeliver) {
+      await q.query('INSERT INTO deliveries (document_id, unit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [documentId, dest.unitId]);
+    } else if (dest.unitType !== 'manual') {
+      await q.query(
+        `INSERT INTO deliveries (document_id, unit_id) VALUES ($1, $2)
+         ON CONFLICT (document_id, unit_id) DO UPDATE SET delivered_at = now(), taken_by = NULL, taken_at = NULL,
+           returned_by = NULL, returned_at = NULL, return_reason = NULL`,
+        [documentId, dest.unitId],
+      );
+    }
   }
 }
 

@@ -2,25 +2,8 @@ import { Alert, BodyShort, Box, Button, Heading, HStack, Process, Select, Tag, T
 import { useState } from 'react';
 import { api } from '../api.ts';
 import { dateTime, KIND_NAVN, STATUS_NAVN, tema } from '../format.ts';
-import type { Timeline } from '../../../services/timeline.service.ts';
+import type { Timeline, TimelineDocument } from '../../../services/timeline.service.ts';
 
-interface TimelineDocument {
-  id: string;
-  file: string;
-  title: string | null;
-  status: string;
-  stage: string;
-  pages: number | null;
-  formNumber: string | null;
-  tema: string | null;
-  kind: string | null;
-  person: string | null;
-  caseId: string | null;
-  receivedAt: string;
-  route: { policy: string; rule: string; units: Array<{ unitId: string; name: string }> } | null;
-  deliveries: Array<{ unitId: string; name: string; deliveredAt: string; takenAt: string | null; returnedAt: string | null }>;
-  history: Array<{ at: string; type: string; text: string }>;
-}
 const PURPOSES = ['Svar på henvendelse fra bruker', 'Saksbehandling', 'Oppfølging av avvik', 'Kontroll'];
 
 export function StatusPage() {
