@@ -27,7 +27,8 @@ export const UnitSchema = z.object({
   type: z.enum(UNIT_TYPES),
   tema: z.array(temaCode).default([]),
   counties: z.array(z.string().regex(/^\d{2}$/)).default([]),
-  handles: z.array(z.enum(['skjermet'])).default([]),
+  /** Special duties: NAV employees' own cases (forvaltning), uføre decision authority for `counties` (nav-kontor). */
+  handles: z.array(z.enum(['skjermet', 'ufore-vedtak'])).default([]),
 });
 export type Unit = z.infer<typeof UnitSchema>;
 export const UnitsFile = z.object({ source: z.string().min(10), units: z.array(UnitSchema).min(1) });
@@ -49,8 +50,12 @@ export const MunicipalitiesFile = z.object({ source: z.string().min(10), municip
 /** A destination in a routing rule: a unit type, resolved to a unit per document. */
 export const DestinationSpec = z.object({
   unitType: z.enum(UNIT_TYPES),
-  /** For forvaltning: pick the unit that handles NAV employees' own cases instead of by tema. */
-  select: z.enum(['by-tema', 'skjermet']).default('by-tema'),
+  /**
+   * For forvaltning: `skjermet` picks the unit for NAV employees' own cases instead of by tema.
+   * For nav-kontor: `ufore-vedtak` picks the office holding uføre decision authority for the
+   * person's county (000 ~2292, 2592), falling back to the person's own office.
+   */
+  select: z.enum(['by-tema', 'skjermet', 'ufore-vedtak']).default('by-tema'),
 });
 export type DestinationSpec = z.infer<typeof DestinationSpec>;
 

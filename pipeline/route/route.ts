@@ -71,6 +71,11 @@ export class UnitDirectory {
     const p = input.person;
     switch (spec.unitType) {
       case 'nav-kontor': {
+        const county = p?.municipality?.slice(0, 2);
+        const authority = spec.select === 'ufore-vedtak' && county
+          ? this.units.find((u) => u.type === 'nav-kontor' && u.handles.includes('ufore-vedtak') && u.counties.includes(county))
+          : undefined;
+        if (authority) return { unitId: authority.id };
         const area = p?.district ?? p?.municipality;
         const office = area ? this.officeByArea.get(area) : undefined;
         return office ? { unitId: office } : { problem: 'no NAV office for the person\'s municipality' };

@@ -59,6 +59,18 @@ describe('default policy (ekspertgruppe-2010), one test per rule', () => {
   it('uforetrygd: both the NAV office and the administrative unit', () => {
     expect(units({ tema: 'UFO' })).toEqual(['nav-kontor:0219', 'forvaltning:4303']);
   });
+  it('uforetrygd: the NAV office holding decision authority for the county, not always the local one', () => {
+    // Asker (county 32): NAV Bærum holds uføre decisions for the county.
+    expect(units({ tema: 'UFO', person: person({ municipality: '3203' }) })).toEqual(['nav-kontor:0219', 'forvaltning:4303']);
+    // Nord-Fron (34): NAV Hamar, not the local NAV Midt-Gudbrandsdal.
+    expect(units({ tema: 'UFO', person: person({ municipality: '3436' }) })).toEqual(['nav-kontor:0403', 'forvaltning:4303']);
+    // Årstad in Bergen (46): NAV Bergenhus.
+    expect(units({ tema: 'UFO', person: person({ municipality: '4601', district: '460102' }) })).toEqual(['nav-kontor:1201', 'forvaltning:4303']);
+    // Oslo has no such office in the table: the person's own district office.
+    expect(units({ tema: 'UFO', person: person({ municipality: '0301', district: '030102' }) })).toEqual(['nav-kontor:0315', 'forvaltning:4303']);
+    // Other post to the NAV office still goes to the local office.
+    expect(units({ tema: 'SYK', person: person({ municipality: '3436' }) })).toEqual(['nav-kontor:0516']);
+  });
   it('arbeidsavklaringspenger: both the NAV office and the administrative unit', () => {
     expect(units({ tema: 'AAP' })).toEqual(['nav-kontor:0219', 'forvaltning:4450']);
   });
