@@ -132,6 +132,8 @@ export function tesseractBackend(langs: string[], data: LangData, cachePath: str
         failure = String(e).slice(0, 200);
       },
     });
+    // Tesseract writes debug lines ("Detected 55 diacritics") to stderr; keep the logs ours.
+    await worker.setParameters({ debug_file: '/dev/null' } as never);
     let lastDpi = '';
     let lastPsm = '';
     return {
