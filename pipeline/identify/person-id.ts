@@ -19,9 +19,18 @@ const LABEL_RE = /(f[øo0]d(sels|s|e)?\s*\.?\s*(nr|nummer)|f[øo0]dselsnummer|d-
 const OTHER_RE = /(barn|andre personer|ektefelle|samboer|forelder|lege|behandler|arbeidsgiver|org\.?\s?nr|avdøde|gjenlevende)/i;
 const APPLICANT_RE = /(søker|bruker|personopplysninger|gjelder:|undertegnede)/i;
 
-// 11 digits, allowing "DDMMYY NNNNN", OCR-inserted spaces and letters OCR confuses with digits.
+// 11 digits, allowing "DDMMYY NNNNN", up to two OCR-inserted spaces anywhere ("16868921 157") and
+// letters OCR confuses with digits. Zero-width, so candidates may overlap: a phone number just
+// before an id cannot swallow its first digits.
 const ID_CHAR = '[0-9OoDIl|SB]';
-const ID_RE = new RegExp(`(?<![0-9A-Za-z])(${ID_CHAR}{6})[ .]?(${ID_CHAR}{5})(?![0-9A-Za-z])`, 'g');
+const ID_RE = new RegExp(`(?<![0-9A-Za-z])(?=(${ID_CHAR}(?:[ .]?${ID_CHAR}){10})(?![0-9A-Za-z]))`, 'g');
+const MAX_SEPARATORS = 2;
+
+/** The 11 id characters of a candidate, or null when OCR split it more than a scan plausibly does. */
+function candidateChars(m: RegExpMatchArray): string | null {
+  const seps = m[1]!.replace(/[^ .]/g, '').length;
+  return seps <= MAX_SEPARATORS ? m[1]!.replace(/[ .]/g, '') : null;
+}
 const DIGIT_OF: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', B: '8' };
 
 export function isValidPersonId(id: string): boolean {
@@ -66,8 +75,10 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
   const hits: PersonIdHit[] = [];
   const seen = new Set<string>();
   for (const m of text.matchAll(ID_RE)) {
-    const raw = (m[1]! + m[2]!).replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
-    const confusable = /[^0-9]/.test(m[1]! + m[2]!);
+    const chars = candidateChars(m);
+    if (!chars) continue;
+    const raw = chars.replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
+    const confusable = /[^0-9]/.test(chars);
     let id: string | null = isValidPersonId(raw) ? raw : null;
     let corrected = confusable;
     if (!id && opts.isKnown) {
@@ -78,7 +89,7 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
       }
     }
     // Mostly letters is a word, not a misread number.
-    if (!id || (m[1]! + m[2]!).replace(/[^0-9]/g, '').length < 7 || seen.has(id)) continue;
+    if (!id || chars.replace(/[^0-9]/g, '').length < 7 || seen.has(id)) continue;
     seen.add(id);
     const index = m.index ?? 0;
     const before = labels.filter((l) => l <= index).map((l) => index - l);
@@ -96,7 +107,9 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
 export function possibleIds(text: string): string[] {
   const out = new Set<string>();
   for (const m of text.matchAll(ID_RE)) {
-    const raw = (m[1]! + m[2]!).replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
+    const chars = candidateChars(m);
+    if (!chars) continue;
+    const raw = chars.replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
     if (isValidPersonId(raw)) out.add(raw);
     for (const v of oneDigitRepairs(raw, () => true)) out.add(v);
   }

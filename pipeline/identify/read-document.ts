@@ -1,9 +1,10 @@
-import sharp from 'sharp';
 import { detectMediaType, DOCUMENT_TYPES, type MediaType } from '../ingest/detect.ts';
 import { readZip } from '../ingest/unzip.ts';
 import { pairVendorEntries } from '../ingest/vendor-batch.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { extractPages } from '../pages/extract-pages.ts';
+import { normalisePage, toGrey } from '../pages/normalise.ts';
+import { readHeader, readPage } from '../ocr/read-page.ts';
 import type { PageImage } from '../pages/page-image.ts';
 import type { Reference } from '../reference.ts';
 import { route, type RoutingPerson, type UnitDirectory } from '../route/route.ts';
@@ -47,26 +48,16 @@ export interface ReadDeps {
   onOcr?: (ms: number) => void;
 }
 
-// Pages below this tesseract confidence are read again turned 180 degrees (pages fed upside down).
-const UPSIDE_DOWN_SUSPECT = 55;
-
 /**
- * Grey, contrast-stretched, despeckled, binarised PNG. Kept here rather than pages/clean.ts, whose
- * output format is being reworked for the pipeline's OCR stage; tesseract.js reads PNG reliably.
+ * One page read the way the pipeline reads it (pages/normalise + ocr/read-page): upright,
+ * deskewed, cleaned; blank pages give no text. `headOnly` reads just the header and footer.
  */
-async function prepareForOcr(png: Buffer): Promise<Buffer> {
-  return sharp(png).grayscale().normalise().median(3).threshold(160).png().toBuffer();
-}
-
 async function ocrPage(deps: ReadDeps, page: PageImage, headOnly = false): Promise<string> {
-  let png = page.png;
-  if (headOnly) png = await sharp(png).extract({ left: 0, top: 0, width: page.width, height: Math.round(page.height * 0.35) }).png().toBuffer();
-  const first = await deps.ocr.recognize(await prepareForOcr(png), page.dpi);
-  deps.onOcr?.(first.ms);
-  if (headOnly || first.confidence >= UPSIDE_DOWN_SUSPECT) return first.text;
-  const turned = await deps.ocr.recognize(await prepareForOcr(await sharp(png).rotate(180).png().toBuffer()), page.dpi);
-  deps.onOcr?.(turned.ms);
-  return turned.confidence > first.confidence + 5 ? turned.text : first.text;
+  const n = await normalisePage(await toGrey(page.png), page.dpi);
+  if (n.blank) return '';
+  const r = headOnly ? await readHeader(deps.ocr, n.raster, n.dpi) : await readPage(deps.ocr, n.raster, n.dpi);
+  deps.onOcr?.(r.ms);
+  return r.text ?? '';
 }
 
 function vendorHints(meta: SkanningMetadata | null): VendorHints | null {

@@ -75,3 +75,18 @@ describe('classify', () => {
     expect(c).toMatchObject({ tema: 'UKJ', personId: null });
   });
 });
+
+describe('person ids split by OCR', () => {
+  it('finds an id with a space OCR put in the wrong place (bug: "16868921 157" was missed)', () => {
+    const id = applicant;
+    const text = `Fødselsnummer: ${id.slice(0, 8)} ${id.slice(8)}\nSaken gjelder også barnet mitt (${child}).`;
+    expect(findPersonIds(text)[0]).toMatchObject({ id, role: 'applicant' });
+  });
+  it('a phone number just before the id does not swallow it', () => {
+    expect(findPersonIds(`Telefon 912 12 514 ${applicant}`).map((h) => h.id)).toContain(applicant);
+  });
+  it('does not join digits split into more than three groups', () => {
+    const id = applicant;
+    expect(findPersonIds(`${id.slice(0, 2)} ${id.slice(2, 5)} ${id.slice(5, 8)} ${id.slice(8)}`)).toEqual([]);
+  });
+});
