@@ -45,30 +45,3 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   }
   return out;
 }
-
-/** cleanRaster for an encoded page image (any format sharp reads); `dpi` defaults to 200. */
-export async function cleanForOcr(image: Buffer, dpi = 200, level: CleanLevel = 'normal'): Promise<Buffer> {
-  const { data, info } = await sharp(image).flatten({ background: '#ffffff' }).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-  return cleanRaster({ data, width: info.width, height: info.height }, dpi, level);
-}
-
-/** An upright crop of a raster (used for the header read), as grey PGM. */
-export function cropPgm(page: GreyRaster, top: number, height: number): Buffer {
-  const h = Math.max(1, Math.min(height, page.height - top));
-  const header = Buffer.from(`P5\n${page.width} ${h}\n255\n`, 'latin1');
-  return Buffer.concat([header, Buffer.from(page.data.buffer, page.data.byteOffset + top * page.width, page.width * h)]);
-}
-
-/** Cuts rows [top, top+height) out of a 1-bit PBM made by cleanRaster. */
-export function cropPbm(pbm: Buffer, top: number, height: number): Buffer {
-  const m = /^P4\n(\d+) (\d+)\n/.exec(pbm.subarray(0, 40).toString('latin1'));
-  if (!m) throw new Error('not a PBM from cleanForOcr');
-  const w = Number(m[1]);
-  const fullH = Number(m[2]);
-  const rowBytes = Math.ceil(w / 8);
-  const start = m[0].length;
-  const t = Math.max(0, Math.min(top, fullH - 1));
-  const h = Math.max(1, Math.min(height, fullH - t));
-  const header = Buffer.from(`P4\n${w} ${h}\n`, 'latin1');
-  return Buffer.concat([header, pbm.subarray(start + t * rowBytes, start + (t + h) * rowBytes)]);
-}
