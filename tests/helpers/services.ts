@@ -63,6 +63,13 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
+/** Closes a test context and drops its private database. */
+export async function closeTestContext(ctx: { close(): Promise<void>; config: Pick<Config, 'DATABASE_URL'> } | undefined): Promise<void> {
+  if (!ctx) return;
+  await ctx.close();
+  await dropDatabase(ctx.config.DATABASE_URL);
+}
+
 /** Polls until `check` returns a value, or fails after `timeoutMs` with the last state. */
 export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, timeoutMs: number, what: string): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../api/server.ts';
 import { upsertUser } from '../../storage/repositories/users.repository.ts';
 import { createContext, type Context } from '../../workers/context.ts';
-import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 const ISSUER = 'https://login.test.nav.invalid/tenant/v2.0';
 const AUDIENCE = 'api://intake-test';
@@ -46,8 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
   await new Promise((r) => jwks?.close(r));
 });
 

@@ -10,7 +10,7 @@ import { latestDecision } from '../../storage/repositories/routing.repository.ts
 import { createContext, type Context } from '../../workers/context.ts';
 import { routeJob } from '../../workers/jobs/route.job.ts';
 import { BAERUM_PERSON, seedDocument } from '../e2e/harness.ts';
-import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;
 /** A second process's context on the same database: what a pipeline worker sees. */
@@ -29,8 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await worker?.close();
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, user = 'admin') =>

@@ -9,7 +9,7 @@ import { makeLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { orderCoverSheet } from '../../services/foersteside.service.ts';
 import { createContext, type Context } from '../../workers/context.ts';
 import { OSLO_PERSON, pagePng, seedDocument } from '../e2e/harness.ts';
-import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 const secret = randomBytes(24).toString('hex');
 let ctx: Context;
@@ -31,8 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 type Method = 'GET' | 'POST' | 'PUT';

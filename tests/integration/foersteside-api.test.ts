@@ -6,7 +6,7 @@ import { buildApi } from '../../api/server.ts';
 import { parseLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
 import { createContext, type Context } from '../../workers/context.ts';
-import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;
 let app: FastifyInstance;
@@ -22,8 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await app?.close();
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 const as = async (user: string) => ({ authorization: `Bearer ${(await tokens.signDev(user)).token}` });

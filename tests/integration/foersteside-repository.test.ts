@@ -4,15 +4,14 @@ import { CoverSheetError, orderCoverSheet, validateOrder } from '../../services/
 import { getCoverSheet } from '../../storage/repositories/foersteside.repository.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
 import { createContext, type Context } from '../../workers/context.ts';
-import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;
 beforeAll(async () => {
   ctx = await createContext(testConfig(), 'test');
 }, 60_000);
 afterAll(async () => {
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 describe('cover sheets in PostgreSQL', () => {

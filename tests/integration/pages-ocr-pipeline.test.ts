@@ -10,7 +10,7 @@ import { getWords, listPages } from '../../storage/repositories/pages.repository
 import { personRegister } from '../../storage/seed/person-register.ts';
 import { createContext, type Context } from '../../workers/context.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/worker.ts';
-import { dropDatabase, testConfig, waitFor } from '../helpers/services.ts';
+import { testConfig, waitFor, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;
 let workers: RunningWorkers;
@@ -46,8 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workers?.close();
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 describe('pages and OCR through the queues', () => {

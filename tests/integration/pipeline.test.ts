@@ -11,7 +11,7 @@ import { listEvents } from '../../storage/repositories/events.repository.ts';
 import { getPerson } from '../../storage/repositories/persons.repository.ts';
 import { createContext, type Context } from '../../workers/context.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/worker.ts';
-import { dropDatabase, s3Env, startS3, testConfig, waitFor, type S3Server } from '../helpers/services.ts';
+import { s3Env, startS3, testConfig, waitFor, type S3Server, closeTestContext } from '../helpers/services.ts';
 
 let s3: S3Server;
 let ctx: Context;
@@ -35,8 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await workers?.close();
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
   await s3?.close();
 });
 

@@ -16,7 +16,7 @@ import { attachJob } from '../../workers/jobs/attach.job.ts';
 import { identifyJob } from '../../workers/jobs/identify.job.ts';
 import { routeJob } from '../../workers/jobs/route.job.ts';
 import { splitJob } from '../../workers/jobs/split.job.ts';
-import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;
 const person = personRegister()[3]!; // an ordinary person in Bergen
@@ -26,8 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 describe('splitting a loose file on separator and cover sheets (split stage)', () => {

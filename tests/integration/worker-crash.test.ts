@@ -11,7 +11,7 @@ import { getDocument } from '../../storage/repositories/documents.repository.ts'
 import { listEvents } from '../../storage/repositories/events.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
 import { createContext, type Context } from '../../workers/context.ts';
-import { dropDatabase, testConfig, waitFor } from '../helpers/services.ts';
+import { testConfig, waitFor, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;
 const children: ChildProcess[] = [];
@@ -35,8 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
   await Promise.all(children.map(exited));
-  await ctx?.close();
-  if (ctx) await dropDatabase(ctx.config.DATABASE_URL);
+  await closeTestContext(ctx);
 });
 
 describe('a worker killed during OCR', () => {
