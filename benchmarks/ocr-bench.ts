@@ -288,9 +288,11 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), 'intake-bench-'));
 const runs: RunResult[] = [];
 const ready: Array<[string, ReadyResult]> = [];
 try {
-  const variants: Array<[string, string | undefined]> = [[`ours, npm best_int data`, values['lang-path']]];
+  const variants: Array<[string, string | undefined]> = values['lang-path']
+    ? [[`ours, data from ${values['lang-path']}`, values['lang-path']]]
+    : [[`ours, npm best_int data (OCR_LANG_PATH=npm)`, 'npm']];
   if (!values['lang-path'] && values['debian-data'] && existsSync(path.join(values['debian-data'], 'nor.traineddata'))) {
-    variants.push([`ours, Debian fast data (OCR_LANG_PATH)`, values['debian-data']]);
+    variants.push([`ours, Debian fast data (the default when installed)`, values['debian-data']]);
   }
   const runners: Runner[] = [];
   for (const [name, lp] of variants) runners.push(await ours(name, lp));
@@ -344,9 +346,10 @@ try {
   const soakCount = Number(values.soak);
   if (soakCount > 0) {
     log(`soak: ${soakCount} pages, workers recycled every 50 pages ...`);
-    const m = await ocrMemory(values['lang-path'], ['--soak', String(soakCount), '--recycle', '50']);
+    const soakData = variants[variants.length - 1]!;
+    const m = await ocrMemory(soakData[1], ['--soak', String(soakCount), '--recycle', '50']);
     say();
-    say(`Memory of one OCR process over ${soakCount} pages (fresh process, ${CORES} workers each replaced after 50 pages, default npm data):`);
+    say(`Memory of one OCR process over ${soakCount} pages (fresh process, ${CORES} workers each replaced after 50 pages, ${soakData[0].replace(/^ours, /, '')}):`);
     say();
     say('| pages read | RSS MB |');
     say('|---|---|');

@@ -46,7 +46,7 @@ export function register(program: Command): void {
       const config = loadConfig();
       const reference = loadReference();
       const policy = loadPolicy(opts.policy ?? config.ROUTING_POLICY);
-      const ocr = await OcrEngine.create({ langs: config.OCR_LANGS, size: opts.concurrency });
+      const ocr = await OcrEngine.create({ langs: config.OCR_LANGS, size: opts.concurrency, langPath: config.OCR_LANG_PATH });
       const deps = {
         ocr, reference, policy,
         directory: new UnitDirectory(reference.units, reference.municipalities),

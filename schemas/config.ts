@@ -33,8 +33,8 @@ const ConfigSchema = z.object({
   /** Below this mean OCR confidence (0-100) a document is unreadable and goes to the mail room. */
   OCR_MIN_CONFIDENCE: intString(40, 0, 100),
   /**
-   * Folder with <lang>.traineddata[.gz] for OCR (e.g. Debian's tesseract-ocr-nor "fast" models in
-   * /usr/share/tesseract-ocr/5/tessdata). Unset: the npm packages @tesseract.js-data/<lang>.
+   * Folder of <lang>.traineddata (e.g. Debian's /usr/share/tesseract-ocr/5/tessdata), or 'npm'
+   * for the @tesseract.js-data/<lang> packages. Unset: Debian's when installed, else npm's.
    */
   OCR_LANG_PATH: z.string().optional(),
   /** Hard limit for one page's OCR: the worker is killed, the page retried once on harder clean-up, then left to a person. */

@@ -36,6 +36,13 @@ if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then apt_inst
 # --- Fonts (sample scans are rendered with DejaVu) ------------------------------------------
 if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then apt_install fonts-dejavu-core fontconfig; fi
 
+# --- OCR language data: Debian's "fast" models (and the tesseract CLI the OCR benchmark compares
+# against). Optional: without them OCR reads the npm packages' slower models.
+if [ ! -f /usr/share/tesseract-ocr/5/tessdata/nor.traineddata ] || ! command -v tesseract >/dev/null || [ ! -x /usr/bin/time ]; then
+  if is_root; then apt_install tesseract-ocr tesseract-ocr-nor time
+  else say "optional: apt-get install tesseract-ocr tesseract-ocr-nor (faster OCR models; npm's are used until then)"; fi
+fi
+
 # --- PostgreSQL ----------------------------------------------------------------------------
 pg_host=$(host_of "$DATABASE_URL"); pg_port=$(port_of "$DATABASE_URL" 5432)
 pg_up() { command -v pg_isready >/dev/null && pg_isready -q -h "$pg_host" -p "$pg_port"; }

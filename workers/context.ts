@@ -39,6 +39,7 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
   const policy = loadPolicy(config.ROUTING_POLICY);
   const queues = new Queues(redisOptions(config.REDIS_URL), config);
   let engine: Promise<OcrEngine> | undefined;
+  const log = createLogger(config, name);
   return {
     config,
     db,
@@ -47,13 +48,16 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
     reference,
     policy,
     directory: new UnitDirectory(reference.units, reference.municipalities),
-    log: createLogger(config, name),
+    log,
     ocr: () => (engine ??= OcrEngine.create({
       langs: config.OCR_LANGS,
       size: opts.ocrSize ?? config.WORKER_CONCURRENCY,
       langPath: config.OCR_LANG_PATH,
       timeoutMs: config.OCR_PAGE_TIMEOUT_MS,
       recycleAfter: config.OCR_RECYCLE_PAGES,
+    }).then((e) => {
+      log.info({ workers: e.size, languageData: e.dataLabel }, 'OCR engine started');
+      return e;
     })),
     async close() {
       await queues.close();

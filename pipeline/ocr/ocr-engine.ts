@@ -54,6 +54,29 @@ export interface LangData {
   gzip: boolean;
 }
 
+/** Where Debian's tesseract-ocr-<lang> packages put their (tessdata_fast) models. */
+export const DEBIAN_TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
+
+export interface LangSource {
+  /** Folder with <lang>.traineddata, or null for the npm packages. */
+  dir: string | null;
+  /** For logs and benchmark tables. */
+  label: string;
+}
+
+/**
+ * Which language data to read with. An explicit OCR_LANG_PATH wins ('npm' forces the npm
+ * packages). Otherwise Debian's models when every language is installed there: they are the
+ * "fast" LSTM networks, about a quarter quicker than npm's best_int at the same accuracy on our
+ * pages (benchmarks/RESULTS-ocr.md), and the same data the native CLI reads. Else npm's.
+ */
+export function chooseLangSource(langs: string[], configured: string | undefined, exists: (file: string) => boolean = existsSync): LangSource {
+  if (configured === 'npm') return { dir: null, label: 'npm best_int' };
+  if (configured) return { dir: configured, label: configured };
+  if (langs.every((l) => exists(path.join(DEBIAN_TESSDATA, `${l}.traineddata`)))) return { dir: DEBIAN_TESSDATA, label: 'Debian fast' };
+  return { dir: null, label: 'npm best_int' };
+}
+
 /**
  * A folder holding the requested languages' traineddata, so tesseract.js never fetches them:
  * from `sourceDir` (e.g. Debian's /usr/share/tesseract-ocr/5/tessdata) when given, else from
@@ -175,7 +198,7 @@ export interface OcrEngineOptions {
   langs: string;
   /** Worker threads. @defaultValue one per core */
   size?: number;
-  /** Folder with <lang>.traineddata; unset: the npm packages. */
+  /** Folder with <lang>.traineddata, or 'npm'; unset: chooseLangSource decides. */
   langPath?: string;
   model?: NpmModel;
   /** A page taking longer is abandoned and its worker killed. @defaultValue 30000 */
@@ -211,18 +234,23 @@ export class OcrEngine {
     private readonly factory: BackendFactory,
     readonly timeoutMs: number,
     readonly recycleAfter: number,
+    /** Which language data the workers read (for logs). */
+    readonly dataLabel: string,
   ) {}
 
   static async create(opts: OcrEngineOptions): Promise<OcrEngine> {
     const langs = opts.langs.split('+');
     let factory = opts.factory;
+    let dataLabel = 'test stand-in';
     if (!factory) {
-      const data = localLangPath(langs, { sourceDir: opts.langPath || undefined, model: opts.model });
+      const source = chooseLangSource(langs, opts.langPath || undefined);
+      dataLabel = source.label;
+      const data = localLangPath(langs, { sourceDir: source.dir ?? undefined, model: opts.model });
       const cachePath = opts.cacheDir ?? path.join(os.tmpdir(), 'intake-tess-cache');
       mkdirSync(cachePath, { recursive: true });
       factory = tesseractBackend(langs, data, cachePath);
     }
-    const engine = new OcrEngine(factory, opts.timeoutMs ?? 30_000, opts.recycleAfter ?? 200);
+    const engine = new OcrEngine(factory, opts.timeoutMs ?? 30_000, opts.recycleAfter ?? 200, dataLabel);
     const size = Math.max(1, opts.size ?? os.availableParallelism());
     const slots = await Promise.all(Array.from({ length: size }, async () => ({ backend: await factory(), pages: 0 })));
     for (const s of slots) {

@@ -1,6 +1,5 @@
 import type { GreyRaster } from '../pages/analyse.ts';
 import { cleanRaster, type CleanLevel } from '../pages/clean.ts';
-import { downscale } from '../pages/normalise.ts';
 import type { Word } from '../pages/page-image.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 
@@ -24,9 +23,9 @@ export interface PageRead {
 export const OCR_DPI = 200;
 
 /** Cleaned OCR input at no more than OCR_DPI, and the factor back to the page's pixels. */
-async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, maxDpi = OCR_DPI): Promise<{ image: Buffer; dpi: number; scale: number }> {
-  const small = dpi > maxDpi * 1.15 ? await downscale(page, dpi, maxDpi) : { raster: page, dpi };
-  return { image: await cleanRaster(small.raster, small.dpi, level), dpi: small.dpi, scale: page.width / small.raster.width };
+async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel): Promise<{ image: Buffer; dpi: number; scale: number }> {
+  const c = await cleanRaster(page, dpi, level, OCR_DPI);
+  return { image: c.pbm, dpi: c.dpi, scale: page.width / c.width };
 }
 
 const scaleWords = (words: Word[], k: number): Word[] =>

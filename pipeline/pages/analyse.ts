@@ -80,9 +80,14 @@ export function inkThreshold(hist: ArrayLike<number>): number {
   return Math.min(otsu(hist), Math.round(paper * 0.72));
 }
 
+/** Horizontal runs of ink, row by row, grouped into 8-connected components. */
 interface Components {
-  /** Per ink pixel index into `label`, -1 for paper. */
-  label: Int32Array;
+  /** Per run: row, first and last column, component (0..count-1). */
+  runY: Int32Array;
+  runX0: Int32Array;
+  runX1: Int32Array;
+  runComp: Int32Array;
+  runs: number;
   count: number;
   minX: Int32Array;
   maxX: Int32Array;
@@ -91,10 +96,18 @@ interface Components {
   area: Int32Array;
 }
 
-/** 8-connected components of `ink` (1 = ink), two-pass with union-find. */
-function components(ink: Uint8Array, w: number, h: number): Components {
-  const label = new Int32Array(w * h).fill(-1);
-  const parent: number[] = [];
+/**
+ * 8-connected components of the pixels darker than `thr` inside `border`, by runs: a run joins
+ * every run of the row above that touches it, diagonals included. Works on runs rather than
+ * pixels, so a page costs one pass over its pixels and the rest scales with the ink.
+ */
+function components(data: Uint8Array, w: number, h: number, thr: number, border: number): Components {
+  let cap = 1 << 16;
+  let runY = new Int32Array(cap);
+  let runX0 = new Int32Array(cap);
+  let runX1 = new Int32Array(cap);
+  let runs = 0;
+  let parent = new Int32Array(cap);
   const find = (a: number): number => {
     while (parent[a] !== a) {
       parent[a] = parent[parent[a]!]!;
@@ -102,68 +115,66 @@ function components(ink: Uint8Array, w: number, h: number): Components {
     }
     return a;
   };
-  const union = (a: number, b: number): number => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return ra;
-    if (ra < rb) {
-      parent[rb] = ra;
-      return ra;
-    }
-    parent[ra] = rb;
-    return rb;
-  };
-  for (let y = 0; y < h; y++) {
+  let prevStart = 0;
+  let prevEnd = 0;
+  for (let y = border; y < h - border; y++) {
     const row = y * w;
-    for (let x = 0; x < w; x++) {
-      if (!ink[row + x]) continue;
-      let l = -1;
-      const consider = (n: number) => {
-        if (n < 0) return;
-        l = l < 0 ? n : union(l, n);
-      };
-      if (x > 0) consider(label[row + x - 1]!);
-      if (y > 0) {
-        const up = row - w + x;
-        consider(label[up]!);
-        if (x > 0) consider(label[up - 1]!);
-        if (x < w - 1) consider(label[up + 1]!);
+    const rowStart = runs;
+    let p = prevStart;
+    for (let x = border; x < w - border; x++) {
+      if (data[row + x]! >= thr) continue;
+      const x0 = x;
+      while (x + 1 < w - border && data[row + x + 1]! < thr) x++;
+      if (runs === cap) {
+        cap *= 2;
+        const grow = (a: Int32Array) => {
+          const b = new Int32Array(cap);
+          b.set(a);
+          return b;
+        };
+        runY = grow(runY);
+        runX0 = grow(runX0);
+        runX1 = grow(runX1);
+        parent = grow(parent);
       }
-      if (l < 0) {
-        l = parent.length;
-        parent.push(l);
+      const r = runs++;
+      runY[r] = y;
+      runX0[r] = x0;
+      runX1[r] = x;
+      parent[r] = r;
+      // Runs of the row above that end left of this one can touch no later run either.
+      while (p < prevEnd && runX1[p]! < x0 - 1) p++;
+      for (let q = p; q < prevEnd && runX0[q]! <= x + 1; q++) {
+        const a = find(q);
+        const b = find(r);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
-      label[row + x] = l;
     }
+    prevStart = rowStart;
+    prevEnd = runs;
   }
-  // Compact roots to 0..count-1.
-  const root = new Int32Array(parent.length);
+  const id = new Int32Array(runs).fill(-1);
+  const runComp = new Int32Array(runs);
   let count = 0;
-  const id = new Int32Array(parent.length).fill(-1);
-  for (let i = 0; i < parent.length; i++) {
-    const r = find(i);
-    if (id[r]! < 0) id[r] = count++;
-    root[i] = id[r]!;
+  for (let i = 0; i < runs; i++) {
+    const root = find(i);
+    if (id[root]! < 0) id[root] = count++;
+    runComp[i] = id[root]!;
   }
   const minX = new Int32Array(count).fill(w);
   const maxX = new Int32Array(count).fill(-1);
   const minY = new Int32Array(count).fill(h);
   const maxY = new Int32Array(count).fill(-1);
   const area = new Int32Array(count);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = label[y * w + x]!;
-      if (l < 0) continue;
-      const c = root[l]!;
-      label[y * w + x] = c;
-      if (x < minX[c]!) minX[c] = x;
-      if (x > maxX[c]!) maxX[c] = x;
-      if (y < minY[c]!) minY[c] = y;
-      if (y > maxY[c]!) maxY[c] = y;
-      area[c]!++;
-    }
+  for (let i = 0; i < runs; i++) {
+    const c = runComp[i]!;
+    if (runX0[i]! < minX[c]!) minX[c] = runX0[i]!;
+    if (runX1[i]! > maxX[c]!) maxX[c] = runX1[i]!;
+    if (runY[i]! < minY[c]!) minY[c] = runY[i]!;
+    if (runY[i]! > maxY[c]!) maxY[c] = runY[i]!;
+    area[c]! += runX1[i]! - runX0[i]! + 1;
   }
-  return { label, count, minX, maxX, minY, maxY, area };
+  return { runY, runX0, runX1, runComp, runs, count, minX, maxX, minY, maxY, area };
 }
 
 /** Points (ink pixels of character-sized components) used for the skew and orientation votes. */
@@ -306,14 +317,11 @@ export function analysePage(img: GreyRaster, opts: AnalyseOptions): PageAnalysis
   const dpi = opts.dpi;
   const hist = histogram(data);
   const thr = inkThreshold(hist);
-  const ink = new Uint8Array(w * h);
   // Scanner edges (lid shadow, paper border) are never text: ignore 4 mm around the page.
   const border = Math.round((4 / 25.4) * dpi);
-  for (let y = border; y < h - border; y++) {
-    const row = y * w;
-    for (let x = border; x < w - border; x++) if (data[row + x]! < thr) ink[row + x] = 1;
-  }
-  const cc = components(ink, w, h);
+  // Otsu's level is the lightest grey of the dark class: on a pure black-and-white page (a G4
+  // scan) it is 0 itself, so ink is "at most thr", never "below thr".
+  const cc = components(data, w, h, thr + 1, border);
   const mm = dpi / 25.4;
   // Character-sized: 0.8 mm to 15 mm high, at most 40 mm wide, not a hair-thin line.
   const minDim = 0.8 * mm;
@@ -332,18 +340,18 @@ export function analysePage(img: GreyRaster, opts: AnalyseOptions): PageAnalysis
   const minGlyphs = opts.minGlyphs ?? 6;
   if (glyphs < minGlyphs) return { blank: true, glyphs, orientation: 0, orientationConfidence: 0, skew: 0 };
 
+  // Points in row order, as a pixel scan would give them: the sampling below depends on it.
   let n = 0;
-  for (let i = 0; i < cc.label.length; i++) if (cc.label[i]! >= 0 && keep[cc.label[i]!]) n++;
+  for (let i = 0; i < cc.runs; i++) if (keep[cc.runComp[i]!]) n += cc.runX1[i]! - cc.runX0[i]! + 1;
   const pts: Points = { xs: new Float32Array(n), ys: new Float32Array(n), n };
   let k = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = cc.label[y * w + x]!;
-      if (l >= 0 && keep[l]) {
-        pts.xs[k] = x;
-        pts.ys[k] = y;
-        k++;
-      }
+  for (let i = 0; i < cc.runs; i++) {
+    if (!keep[cc.runComp[i]!]) continue;
+    const y = cc.runY[i]!;
+    for (let x = cc.runX0[i]!; x <= cc.runX1[i]!; x++) {
+      pts.xs[k] = x;
+      pts.ys[k] = y;
+      k++;
     }
   }
   const maxSkew = opts.maxSkewDeg ?? 6;

@@ -57,4 +57,14 @@ describe('page normalisation: orientation, skew, blank pages', () => {
     const n = await normalised({ noise: 0.03, seed: 5 }, { lines: [{ text: 'Side 2 av 2', size: 9, gapBefore: 120 }] });
     expect(n.blank).toBe(false);
   });
+
+  it('reads a pure black-and-white page (a G4 scan) as ink, not as a blank sheet', async () => {
+    // Regression: with only 0 and 255 in the page, Otsu's level is 0 and "darker than 0" found no ink.
+    const page = await renderPage(letter, { dpi: 150, rotate: 180, seed: 2 });
+    const grey = await toGrey(page.data);
+    const bw = { ...grey, data: grey.data.map((v) => (v < 128 ? 0 : 255)) };
+    const n = await normalisePage(bw, page.dpi);
+    expect(n.blank).toBe(false);
+    expect(n.orientation).toBe(180);
+  });
 });

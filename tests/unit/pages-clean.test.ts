@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { analysePage, type GreyRaster } from '../../pipeline/pages/analyse.ts';
+import { cleanRaster } from '../../pipeline/pages/clean.ts';
+import { rotateRaster } from '../../pipeline/pages/normalise.ts';
+import { chooseLangSource, DEBIAN_TESSDATA } from '../../pipeline/ocr/ocr-engine.ts';
+
+const page = (w: number, h: number, paper = 255): GreyRaster => ({ data: new Uint8Array(w * h).fill(paper), width: w, height: h });
+const fill = (r: GreyRaster, x0: number, y0: number, x1: number, y1: number, v = 0) => {
+  for (let y = y0; y < y1; y++) r.data.fill(v, y * r.width + x0, y * r.width + x1);
+};
+const darkest = (r: GreyRaster) => {
+  let at = 0;
+  for (let i = 1; i < r.data.length; i++) if (r.data[i]! < r.data[at]!) at = i;
+  return { x: at % r.width, y: Math.floor(at / r.width) };
+};
+const pbmBit = (pbm: Buffer, w: number, x: number, y: number) => {
+  const start = pbm.indexOf('\n', pbm.indexOf('\n') + 1) + 1;
+  return (pbm[start + y * Math.ceil(w / 8) + (x >> 3)]! >> (7 - (x & 7))) & 1;
+};
+
+describe('turning a page by a small angle (deskew)', () => {
+  it.each([3, -2.5])('moves a mark %f degrees clockwise about the centre and keeps the page size', async (deg) => {
+    const r = page(1201, 1601);
+    fill(r, 600 + 500 - 1, 800 - 1, 600 + 500 + 2, 800 + 2); // a 3x3 mark 500 px right of the centre
+    const out = await rotateRaster(r, deg);
+    expect([out.width, out.height]).toEqual([1201, 1601]);
+    const rad = (deg * Math.PI) / 180;
+    const p = darkest(out);
+    // Clockwise on screen (y down): right of the centre moves down for a positive angle.
+    expect(Math.abs(p.x - (600 + 500 * Math.cos(rad)))).toBeLessThanOrEqual(2);
+    expect(Math.abs(p.y - (800 + 500 * Math.sin(rad)))).toBeLessThanOrEqual(2);
+    // Corners that came in are white, and no ink was lost or made.
+    expect(out.data[0]).toBe(255);
+    expect(out.data.filter((v) => v < 128).length).toBe(9);
+  });
+
+  it('combines a quarter turn with the rest of the angle', async () => {
+    const r = page(400, 600);
+    fill(r, 299, 299, 302, 302); // 100 px right of the centre (199.5, 299.5)
+    const out = await rotateRaster(r, 90 + 2);
+    expect([out.width, out.height]).toEqual([600, 400]);
+    const p = darkest(out);
+    // A quarter turn clockwise takes "right of centre" to "below centre"; 2 degrees more take it left.
+    expect(Math.abs(p.x - (299.5 - 100 * Math.sin((2 * Math.PI) / 180)))).toBeLessThanOrEqual(2.5);
+    expect(Math.abs(p.y - (199.5 + 100 * Math.cos((2 * Math.PI) / 180)))).toBeLessThanOrEqual(2.5);
+  });
+});
+
+describe('components: what counts as a printed character', () => {
+  it('joins pixels that touch only at corners, and strokes that meet only further down', () => {
+    const dpi = 150; // 0.8 mm = 4.7 px: smaller marks are specks
+    const r = page(600, 400);
+    for (let g = 0; g < 8; g++) {
+      const x = 60 + g * 50;
+      // A diagonal staircase: one glyph only if diagonal neighbours join.
+      for (let i = 0; i < 12; i++) r.data[(100 + i) * r.width + x + i] = 0;
+      // A "U": two strokes that meet only at their foot.
+      fill(r, x, 200, x + 2, 215);
+      fill(r, x + 10, 200, x + 12, 215);
+      fill(r, x, 215, x + 12, 217);
+    }
+    expect(analysePage(r, { dpi }).glyphs).toBe(16);
+  });
+});
+
+describe('clean-up for OCR', () => {
+  it('scales to the OCR resolution, keeps ink, drops paper grain and the scanner edge', async () => {
+    const w = 1240;
+    const h = 1754; // A4 at 150 dpi, scaled up below
+    const r = page(w * 2, h * 2, 232);
+    let seed = 1;
+    for (let i = 0; i < r.data.length; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      r.data[i] = 224 + (seed % 17); // grain around the paper tone
+    }
+    fill(r, 600, 600, 1400, 640, 20); // a bar of "text"
+    fill(r, 0, 0, 30, h * 2, 10); // a dark scanner edge down the left
+    const out = await cleanRaster(r, 300, 'normal', 200);
+    expect(out.dpi).toBeCloseTo(200, 0);
+    expect(out.width).toBe(Math.round(w * 2 * (2 / 3)));
+    expect(Math.abs(out.height - h * 2 * (2 / 3))).toBeLessThanOrEqual(1);
+    const k = out.width / r.width;
+    expect(pbmBit(out.pbm, out.width, Math.round(1000 * k), Math.round(620 * k))).toBe(1);
+    expect(pbmBit(out.pbm, out.width, Math.round(5 * k), Math.round(800 * k))).toBe(0);
+    let inked = 0;
+    for (let y = 0; y < out.height; y += 7) for (let x = 0; x < out.width; x += 7) inked += pbmBit(out.pbm, out.width, x, y);
+    // Only the bar: about 800 x 40 of 2480 x 3508 source pixels.
+    expect(inked / ((out.width / 7) * (out.height / 7))).toBeLessThan(0.006);
+  });
+});
+
+describe('language data', () => {
+  const all = () => true;
+  const none = () => false;
+  it('takes what OCR_LANG_PATH names, or npm when it says so', () => {
+    expect(chooseLangSource(['nor'], '/opt/tessdata', none).dir).toBe('/opt/tessdata');
+    expect(chooseLangSource(['nor'], 'npm', all).dir).toBeNull();
+  });
+  it("prefers Debian's fast models when every language is installed, else npm's", () => {
+    expect(chooseLangSource(['nor', 'eng'], undefined, all)).toEqual({ dir: DEBIAN_TESSDATA, label: 'Debian fast' });
+    expect(chooseLangSource(['nor', 'eng'], undefined, (f) => f.endsWith('nor.traineddata')).dir).toBeNull();
+  });
+});
