@@ -67,8 +67,8 @@ export interface LangSource {
 /**
  * Which language data to read with. An explicit OCR_LANG_PATH wins ('npm' forces the npm
  * packages). Otherwise Debian's models when every language is installed there: they are the
- * "fast" LSTM networks, about a quarter quicker than npm's best_int at the same accuracy on our
- * pages (benchmarks/RESULTS-ocr.md), and the same data the native CLI reads. Else npm's.
+ * "fast" LSTM networks, 1.6 times the pages per minute of npm's best_int at the same accuracy on
+ * our pages (benchmarks/RESULTS-ocr.md), and the same data the native CLI reads. Else npm's.
  */
 export function chooseLangSource(langs: string[], configured: string | undefined, exists: (file: string) => boolean = existsSync): LangSource {
   if (configured === 'npm') return { dir: null, label: 'npm best_int' };
