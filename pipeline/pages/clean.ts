@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { histogram, type GreyRaster } from './analyse.ts';
+import { histogram, otsu, type GreyRaster } from './analyse.ts';
 
 /** How hard to clean: 'hard' is the retry after a page timed out (strong speckle removal). */
 export type CleanLevel = 'normal' | 'hard';
@@ -18,31 +18,9 @@ function percentile(hist: Uint32Array, total: number, p: number): number {
  * level as stretching ink to black and paper to white first, without a pass over the pixels.
  */
 function otsuClipped(raw: Uint32Array, lo: number, hi: number): number {
-  const hist = new Float64Array(256);
-  for (let i = 0; i < 256; i++) hist[Math.min(hi, Math.max(lo, i))]! += raw[i]!;
-  let total = 0;
-  let sum = 0;
-  for (let i = lo; i <= hi; i++) {
-    total += hist[i]!;
-    sum += i * hist[i]!;
-  }
-  let wB = 0;
-  let sumB = 0;
-  let best = -1;
-  let at = (lo + hi) >> 1;
-  for (let t = lo; t <= hi; t++) {
-    wB += hist[t]!;
-    if (wB === 0) continue;
-    const wF = total - wB;
-    if (wF === 0) break;
-    sumB += t * hist[t]!;
-    const between = wB * wF * (sumB / wB - (sum - sumB) / wF) ** 2;
-    if (between > best) {
-      best = between;
-      at = t;
-    }
-  }
-  return at;
+  const clipped = new Float64Array(256);
+  for (let i = 0; i < 256; i++) clipped[Math.min(hi, Math.max(lo, i))]! += raw[i]!;
+  return otsu(clipped);
 }
 
 export interface OcrImage {
