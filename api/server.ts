@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { STAGES } from '../pipeline/stages.ts';
 import { UnsupportedTypeError } from '../services/batches.service.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../services/errors.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { authenticate, bearer, BOARD_COOKIE, cookie, registerAuth, unauthorized } from './auth/plugin.ts';
 import { Tokens } from './auth/tokens.ts';
 import { adminRoutes } from './routes/admin.routes.ts';

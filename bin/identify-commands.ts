@@ -11,7 +11,7 @@ import type { DocumentKind } from '../schemas/reference.ts';
 import { CoverSheetError, orderCoverSheet } from '../services/foersteside.service.ts';
 import { personRegister } from '../storage/seed/person-register.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
-import { createContext } from '../workers/context.ts';
+import { createContext } from '../app/context.ts';
 
 const positiveInt = (v: string) => {
   const n = Number(v);

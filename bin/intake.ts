@@ -3,7 +3,7 @@ import { loadConfig } from '../schemas/config.ts';
 import { STAGES, type Stage } from '../pipeline/stages.ts';
 import { ingest, readInputPath } from '../services/ingest.service.ts';
 import { formatStatus, lookupStatus, NotFoundError } from '../services/status.service.ts';
-import { createContext } from '../workers/context.ts';
+import { createContext } from '../app/context.ts';
 import { startWorkers } from '../workers/worker.ts';
 import { buildApi } from '../api/server.ts';
 import { runDemo } from '../scripts/demo.ts';

@@ -4,7 +4,7 @@ import { buildApi } from '../api/server.ts';
 import { generateSampleBatch, writeSampleBatch } from '../fixtures/sample-batch.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
 import { batchSummary, formatSummary, type BatchSummary } from '../services/summary.service.ts';
-import { createContext } from '../workers/context.ts';
+import { createContext } from '../app/context.ts';
 
 export interface DemoOptions {
   once?: boolean;

@@ -1,5 +1,5 @@
 import { ForbiddenError } from './errors.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import type { DocumentFacts } from '../storage/repositories/document-access.repository.ts';
 import type { Role, UserRow } from '../storage/repositories/users.repository.ts';
 

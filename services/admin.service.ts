@@ -1,5 +1,5 @@
 import { listCorrections, type CorrectionRow } from '../storage/repositories/corrections.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 import { recordLookup } from './audit.service.ts';
 import { paged, type Page, type Paged } from './paging.ts';

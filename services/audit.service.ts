@@ -1,5 +1,5 @@
 import { appendAccess, listAccess, type AccessLogRow } from '../storage/repositories/access-log.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 

@@ -3,7 +3,7 @@ import { createBatch, getBatch, listSetAside } from '../storage/repositories/bat
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
 import { listDocuments } from '../storage/repositories/documents.repository.ts';
 import { batchCounts, listBatchCounts, type BatchCountsRow } from '../storage/repositories/overview.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { ingest, type IncomingFile, type IngestReport } from './ingest.service.ts';

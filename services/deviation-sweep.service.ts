@@ -1,7 +1,7 @@
 import { compareAttachments } from '../pipeline/identify/attachments.ts';
 import { recordSweep, sweepMissingAttachments, sweepStuck, type SweepCounts } from '../storage/repositories/deviations.repository.ts';
 import { laterCaseDocuments, pendingAttachments, recordArrival, type PendingAttachment } from '../storage/repositories/missing-attachments.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 
 type Ctx = Pick<Context, 'db' | 'config' | 'reference' | 'log'>;
 

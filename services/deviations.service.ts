@@ -1,5 +1,5 @@
 import { deviationStats, lastSweep, listDeviations, type DeviationKind, type DeviationRow, type DeviationStats } from '../storage/repositories/deviations.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 import { ForbiddenError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';

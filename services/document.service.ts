@@ -5,7 +5,7 @@ import { getDocument, type DocumentRow } from '../storage/repositories/documents
 import { getPage, listPages } from '../storage/repositories/pages.repository.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { mayKnowOf, mayReadContent, protectedUnits, type Actor } from './access.service.ts';
 import { recordLookup } from './audit.service.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';

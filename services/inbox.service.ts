@@ -6,7 +6,7 @@ import { addDeviation } from '../storage/repositories/deviations.repository.ts';
 import { getDocument, updateDocument } from '../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
 import { authorizeContent } from './document.service.ts';
 import { recordLookup } from './audit.service.ts';

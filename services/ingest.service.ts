@@ -9,7 +9,7 @@ import { inTransaction } from '../storage/db/pool.ts';
 import { addSetAside, createBatch, getBatch } from '../storage/repositories/batches.repository.ts';
 import { findDuplicate, insertDocument } from '../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { NotFoundError } from './status.service.ts';
 
 export interface IncomingFile {

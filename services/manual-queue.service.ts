@@ -7,7 +7,7 @@ import { getDocument, type DocumentRow } from '../storage/repositories/documents
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { applyManualReading, listManual, mergeInto, splitOff, type ManualItemRow } from '../storage/repositories/manual-queue.repository.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
 import { recordLookup } from './audit.service.ts';
 import { authorizeContent, buildView, type DocumentView } from './document.service.ts';

@@ -1,6 +1,6 @@
 import { STAGES } from '../pipeline/stages.ts';
 import { documentsPerStage, documentsPerUnitAndTema, pagesPerHour, scanToDelivery } from '../storage/repositories/overview.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 
 export interface Overview {

@@ -9,7 +9,7 @@ import {
   type ActivationRow, type PolicyVersionRow,
 } from '../storage/repositories/policies.repository.ts';
 import type { Queryable } from '../storage/repositories/queryable.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';

@@ -4,7 +4,7 @@ import type { Tx } from '../storage/db/pool.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
 import { recordDecision } from '../storage/repositories/routing.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { activePolicy } from './policy.service.ts';
 
 /** Routes by the policy in force (switched by an administrator, else the configured one); drops units that already hold the document or just sent it back. */

@@ -5,7 +5,7 @@ import { recordAccess } from '../storage/repositories/audit.repository.ts';
 import { getDocument, listDocuments, type DocumentRow } from '../storage/repositories/documents.repository.ts';
 import { listEvents } from '../storage/repositories/events.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 
 export interface DocumentStatus {
   id: string;

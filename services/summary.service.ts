@@ -2,7 +2,7 @@ import { getBatch, listSetAside } from '../storage/repositories/batches.reposito
 import { listDocuments } from '../storage/repositories/documents.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
 import { NotFoundError } from './status.service.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 
 export interface SummaryRow {
   documentId: string;

@@ -5,7 +5,7 @@ import { listDeliveries } from '../storage/repositories/document-actions.reposit
 import { getDocument, listDocuments } from '../storage/repositories/documents.repository.ts';
 import { listEvents } from '../storage/repositories/events.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { mayKnowOf, mayReadStatus, personIdFor, protectedUnits, requireRole, type Actor } from './access.service.ts';
 import { recordLookup } from './audit.service.ts';
 import { ForbiddenError, NotFoundError } from './errors.ts';

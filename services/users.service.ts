@@ -1,6 +1,6 @@
 import { inTransaction } from '../storage/db/pool.ts';
 import { getUser, listUsers, upsertUser, type Role, type UserRow } from '../storage/repositories/users.repository.ts';
-import type { Context } from '../workers/context.ts';
+import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';

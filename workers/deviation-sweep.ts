@@ -1,6 +1,6 @@
 import { Worker, type Queue } from 'bullmq';
 import { runDeviationSweep } from '../services/deviation-sweep.service.ts';
-import type { Context } from './context.ts';
+import type { Context } from '../app/context.ts';
 import { DEVIATIONS_QUEUE, redisOptions } from './queues.ts';
 
 export const SWEEP_SCHEDULER_ID = 'deviation-sweep';

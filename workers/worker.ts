@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import { STAGES, type JobData, type Stage } from '../pipeline/stages.ts';
-import type { Context } from './context.ts';
+import type { Context } from '../app/context.ts';
 import { archiveJob } from './jobs/archive.job.ts';
 import { attachJob } from './jobs/attach.job.ts';
 import { identifyJob } from './jobs/identify.job.ts';

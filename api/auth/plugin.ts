@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../services/access.service.ts';
 import { userForSubject } from '../../services/users.service.ts';
 import type { Role, UserRow } from '../../storage/repositories/users.repository.ts';
-import type { Context } from '../../workers/context.ts';
+import type { Context } from '../../app/context.ts';
 import type { Tokens } from './tokens.ts';
 
 declare module 'fastify' {

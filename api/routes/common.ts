@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Context } from '../../workers/context.ts';
+import type { Context } from '../../app/context.ts';
 import type { Tokens } from '../auth/tokens.ts';
 import { toPage } from '../../services/paging.ts';
 

@@ -18,7 +18,7 @@ import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
 import { recordDecision } from '../../storage/repositories/routing.repository.ts';
 import { personRegister, type RegisterPerson } from '../../storage/seed/person-register.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { dropDatabase, testConfig } from '../helpers/services.ts';
 
 /** Builds web/dist if it is missing or stale (the same check the scripts use). */

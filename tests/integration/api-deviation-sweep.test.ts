@@ -6,7 +6,7 @@ import { buildApi } from '../../api/server.ts';
 import { makeLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { STAGES } from '../../pipeline/stages.ts';
 import { flagMissingAttachments } from '../../storage/repositories/foersteside.repository.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { SWEEP_SCHEDULER_ID } from '../../workers/deviation-sweep.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/worker.ts';
 import { OSLO_PERSON, people, seedDocument, type Seed } from '../e2e/harness.ts';

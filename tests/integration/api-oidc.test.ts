@@ -5,7 +5,7 @@ import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../api/server.ts';
 import { upsertUser } from '../../storage/repositories/users.repository.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 const ISSUER = 'https://login.test.nav.invalid/tenant/v2.0';

@@ -7,7 +7,7 @@ import { Tokens } from '../../api/auth/tokens.ts';
 import { buildApi } from '../../api/server.ts';
 import { activePolicy, POLICY_DIR } from '../../services/policy.service.ts';
 import { latestDecision } from '../../storage/repositories/routing.repository.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { routeJob } from '../../workers/jobs/route.job.ts';
 import { BAERUM_PERSON, seedDocument } from '../e2e/harness.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';

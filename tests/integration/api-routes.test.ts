@@ -7,7 +7,7 @@ import { Tokens } from '../../api/auth/tokens.ts';
 import { apiRoutes, buildApi } from '../../api/server.ts';
 import { makeLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { orderCoverSheet } from '../../services/foersteside.service.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { OSLO_PERSON, pagePng, seedDocument } from '../e2e/harness.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';
 

@@ -5,7 +5,7 @@ import { Tokens } from '../../api/auth/tokens.ts';
 import { buildApi } from '../../api/server.ts';
 import { parseLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;

@@ -3,7 +3,7 @@ import { parseLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { CoverSheetError, orderCoverSheet, validateOrder } from '../../services/foersteside.service.ts';
 import { getCoverSheet } from '../../storage/repositories/foersteside.repository.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;

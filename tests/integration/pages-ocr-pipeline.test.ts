@@ -8,7 +8,7 @@ import { ingest, type IngestReport } from '../../services/ingest.service.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { getWords, listPages } from '../../storage/repositories/pages.repository.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/worker.ts';
 import { testConfig, waitFor, closeTestContext } from '../helpers/services.ts';
 

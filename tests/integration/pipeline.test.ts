@@ -9,7 +9,7 @@ import { getCase } from '../../storage/repositories/cases.repository.ts';
 import { listDocuments, type DocumentRow } from '../../storage/repositories/documents.repository.ts';
 import { listEvents } from '../../storage/repositories/events.repository.ts';
 import { getPerson } from '../../storage/repositories/persons.repository.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { startWorkers, type RunningWorkers } from '../../workers/worker.ts';
 import { s3Env, startS3, testConfig, waitFor, type S3Server, closeTestContext } from '../helpers/services.ts';
 

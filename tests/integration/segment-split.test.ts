@@ -11,7 +11,7 @@ import { listEvents } from '../../storage/repositories/events.repository.ts';
 import { listPages, saveOcr } from '../../storage/repositories/pages.repository.ts';
 import { getSegmentInfo } from '../../storage/repositories/segments.repository.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { attachJob } from '../../workers/jobs/attach.job.ts';
 import { identifyJob } from '../../workers/jobs/identify.job.ts';
 import { routeJob } from '../../workers/jobs/route.job.ts';

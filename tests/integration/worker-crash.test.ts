@@ -10,7 +10,7 @@ import { personRegister } from '../../storage/seed/person-register.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { listEvents } from '../../storage/repositories/events.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
-import { createContext, type Context } from '../../workers/context.ts';
+import { createContext, type Context } from '../../app/context.ts';
 import { testConfig, waitFor, closeTestContext } from '../helpers/services.ts';
 
 let ctx: Context;

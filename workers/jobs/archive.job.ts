@@ -4,7 +4,7 @@ import { inTransaction } from '../../storage/db/pool.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 
 /**
  * The archive variant, stored beside the original. It needs every page's text: until OCR is

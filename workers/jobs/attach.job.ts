@@ -4,7 +4,7 @@ import { findOrOpenCase } from '../../storage/repositories/cases.repository.ts';
 import { flagMissingAttachments } from '../../storage/repositories/foersteside.repository.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 
 /** Attaches the document to the person's open case for its tema, opening one if needed. */
 export async function attachJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {

@@ -9,7 +9,7 @@ import { getCoverSheet } from '../../storage/repositories/foersteside.repository
 import { listPages } from '../../storage/repositories/pages.repository.ts';
 import { getPerson } from '../../storage/repositories/persons.repository.ts';
 import { getSegmentInfo, knownPersonIds } from '../../storage/repositories/segments.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 import { sendToManual } from './manual.ts';
 
 function vendorHints(meta: SkanningMetadata | null): VendorHints | null {

@@ -1,7 +1,7 @@
 import { inTransaction } from '../../storage/db/pool.ts';
 import { updateDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 
 /** Functional failure: the document waits in the mail room's manual queue with a reason. */
 export async function sendToManual(ctx: Context, documentId: string, stage: string, reason: string): Promise<void> {

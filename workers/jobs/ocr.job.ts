@@ -13,7 +13,7 @@ import {
   countUnread, getPage, listPages, markHeaderRead, markOcrDone, saveHeader, saveNormalisation, saveOcr, type PageRow,
 } from '../../storage/repositories/pages.repository.ts';
 import { knownPersonIds } from '../../storage/repositories/segments.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 import { archiveJob } from './archive.job.ts';
 
 interface UprightPage {

@@ -7,7 +7,7 @@ import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { getPerson } from '../../storage/repositories/persons.repository.ts';
 import { recordDecision } from '../../storage/repositories/routing.repository.ts';
 import { activePolicy } from '../../services/policy.service.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 
 export async function routeJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
   const doc = await getDocument(ctx.db, documentId);

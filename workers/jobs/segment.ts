@@ -6,7 +6,7 @@ import { completeStage, type DocumentRow } from '../../storage/repositories/docu
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { listPages, saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
 import { ensureSplitDocuments, getSegmentInfo, listSplitDocuments, setSegmentInfo } from '../../storage/repositories/segments.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 import { sendToManual } from './manual.ts';
 
 /**

@@ -6,7 +6,7 @@ import { inTransaction } from '../../storage/db/pool.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { listPages, saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
-import type { Context } from '../context.ts';
+import type { Context } from '../../app/context.ts';
 import { sendToManual } from './manual.ts';
 import { enqueueSplitOcr, splitIntoDocuments } from './segment.ts';
 

@@ -8,7 +8,7 @@ import { migrate } from '../storage/db/migrate.ts';
 import { createPool, ensureDatabase, type Db } from '../storage/db/pool.ts';
 import { createObjectStore, type ObjectStore } from '../storage/objects/index.ts';
 import { seedReferenceData } from '../storage/seed/seed.ts';
-import { Queues, redisOptions } from './queues.ts';
+import { Queues, redisOptions } from '../workers/queues.ts';
 
 /** Everything a handler may touch: the edges (database, object store, queues) and the rule data. */
 export interface Context {
