@@ -7,7 +7,9 @@ import { UnitDirectory } from '../pipeline/route/route.ts';
 import { migrate } from '../storage/db/migrate.ts';
 import { createPool, ensureDatabase, type Db } from '../storage/db/pool.ts';
 import { createObjectStore, type ObjectStore } from '../storage/objects/index.ts';
-import { seedReferenceData } from '../storage/seed/seed.ts';
+import { seedReferenceData, seedSyntheticPersons } from '../storage/seed/seed.ts';
+import { createPersonRegister } from '../storage/person-register/index.ts';
+import type { CachedRegister } from '../storage/person-register/person-register.ts';
 import { Queues, redisOptions } from '../workers/queues.ts';
 
 /** Everything a handler may touch: the edges (database, object store, queues) and the rule data. */
@@ -19,6 +21,8 @@ export interface Context {
   reference: Reference;
   policy: Policy;
   directory: UnitDirectory;
+  /** The person register (PDL, or the register table), cached and batched. */
+  persons: CachedRegister;
   log: Logger;
   ocr(): Promise<OcrEngine>;
   close(): Promise<void>;
@@ -36,6 +40,7 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
   await migrate(db);
   const reference = loadReference();
   await seedReferenceData(db, reference);
+  if (config.SYNTHETIC_PERSONS) await seedSyntheticPersons(db);
   const policy = loadPolicy(config.ROUTING_POLICY);
   const queues = new Queues(redisOptions(config.REDIS_URL), config);
   let engine: Promise<OcrEngine> | undefined;
@@ -48,6 +53,7 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
     reference,
     policy,
     directory: new UnitDirectory(reference.units, reference.municipalities),
+    persons: createPersonRegister(config, db),
     log,
     ocr: () => (engine ??= OcrEngine.create({
       langs: config.OCR_LANGS,

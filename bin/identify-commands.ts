@@ -10,6 +10,9 @@ import { loadConfig } from '../schemas/config.ts';
 import type { DocumentKind } from '../schemas/reference.ts';
 import { CoverSheetError, orderCoverSheet } from '../services/foersteside.service.ts';
 import { personRegister } from '../storage/seed/person-register.ts';
+import { FileRegister } from '../storage/person-register/file-register.ts';
+import { toRoutingPerson } from '../storage/person-register/person-register.ts';
+import { loadPrivateKey } from '../pipeline/ingest/pgp.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
 import { createContext } from '../app/context.ts';
 
@@ -42,15 +45,32 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object per line (format: docs/classify-format.md)')
     .option('--policy <file>', 'routing policy (default ROUTING_POLICY)')
     .option('-c, --concurrency <n>', 'OCR workers', positiveInt, 2)
-    .action(async (files: string[], opts: { json?: boolean; policy?: string; concurrency: number }) => {
+    .option('--register <file>', 'person register file (ident,gradering,gtKommune,gtBydel,gtLand,skjermet); default: the built-in synthetic register')
+    .action(async (files: string[], opts: { json?: boolean; policy?: string; concurrency: number; register?: string }) => {
       const config = loadConfig();
+      let person = offlineRegister();
+      if (opts.register) {
+        const register = await FileRegister.load(opts.register);
+        process.stderr.write(`intake classify: ${register.size} person(s) in ${path.basename(opts.register)}\n`);
+        person = (id) => {
+          const e = register.get(id);
+          return e ? toRoutingPerson(e) : null;
+        };
+      }
+      const pgp = config.PGP_PRIVATE_KEY_FILE
+        ? await loadPrivateKey(await readFile(config.PGP_PRIVATE_KEY_FILE), config.PGP_PASSPHRASE_FILE ? (await readFile(config.PGP_PASSPHRASE_FILE, 'utf8')).trim() : config.PGP_PASSPHRASE)
+        : null;
       const reference = loadReference();
       const policy = loadPolicy(opts.policy ?? config.ROUTING_POLICY);
       const ocr = await OcrEngine.create({ langs: config.OCR_LANGS, size: opts.concurrency, langPath: config.OCR_LANG_PATH });
       const deps = {
         ocr, reference, policy,
         directory: new UnitDirectory(reference.units, reference.municipalities),
-        person: offlineRegister(),
+        person,
+        pgp,
+        // Pairs ingest would set aside: one line each, so nothing in a batch goes unmentioned.
+        onSetAside: (s: { file: string; entry: string; setAside: true; reason: string }) =>
+          process.stdout.write(`${opts.json ? JSON.stringify(s) : `${s.file}:${s.entry}  SET ASIDE  ${s.reason}`}\n`),
         // No database here: a cover sheet's metadata is unknown, so its page is read like any other.
         coverSheet: () => null,
       };

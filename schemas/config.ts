@@ -59,8 +59,36 @@ const ConfigSchema = z.object({
   WEB_DIST: z.string().default(path.join(ROOT, 'web', 'dist')),
   /** A document not moving for this long is a deviation (stuck in a stage). */
   STUCK_AFTER_MINUTES: intString(60, 1, 7 * 24 * 60),
+  /** The vendor's batches are PGP-encrypted (`.zip.pgp`): our private key (armoured or binary file) and its passphrase. */
+  PGP_PRIVATE_KEY_FILE: z.string().optional(),
+  PGP_PASSPHRASE: z.string().optional(),
+  /** The passphrase read from a file (e.g. a mounted secret) instead of the environment. */
+  PGP_PASSPHRASE_FILE: z.string().optional(),
+  /** Where persons come from: `table` (the register table, loaded by `intake register import`) or `pdl` (NAV's person API). */
+  PERSON_REGISTER: z.enum(['table', 'pdl']).default('table'),
+  /** PDL's GraphQL endpoint and the skjermede-personer API, with PERSON_REGISTER=pdl. */
+  PDL_URL: z.string().url().optional(),
+  SKJERMING_URL: z.string().url().optional(),
+  /** Bearer token for both (production gets one per call from the identity provider; see README). */
+  PERSON_API_TOKEN: z.string().optional(),
+  PERSON_API_TIMEOUT_MS: intString(5_000, 100, 60_000),
+  /** Look-ups are cached this long (seconds) in each process; 0 turns the cache off. */
+  PERSON_CACHE_TTL_S: intString(300, 0, 86_400),
+  PERSON_CACHE_SIZE: intString(50_000, 0, 10_000_000),
+  /** Development and tests only: load the 60 synthetic people into an empty register at start. */
+  SYNTHETIC_PERSONS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Folder the vendor's daily reconciliation files (avstemmingsfil) arrive in; unset: reconciliation is run by hand. */
+  AVSTEMMING_DIR: z.string().optional(),
+  /** When the scheduled reconciliation runs (cron, Europe/Oslo): 07:00 on weekdays. */
+  AVSTEMMING_CRON: z.string().default('0 7 * * 1-5'),
   NODE_ENV: z.string().optional(),
 }).superRefine((c, ctx) => {
+  if (c.PERSON_REGISTER === 'pdl') {
+    for (const key of ['PDL_URL', 'SKJERMING_URL'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when PERSON_REGISTER=pdl' });
+    }
+  }
+  if (c.NODE_ENV === 'production' && c.SYNTHETIC_PERSONS) ctx.addIssue({ code: 'custom', path: ['SYNTHETIC_PERSONS'], message: 'synthetic people are not allowed when NODE_ENV=production' });
   // Dev sign-in needs no password: never in production.
   if (c.NODE_ENV === 'production' && c.AUTH_MODE === 'dev') ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'dev sign-in is not allowed when NODE_ENV=production; set AUTH_MODE=oidc' });
   if (c.AUTH_MODE === 'oidc') {

@@ -14,7 +14,7 @@ import { ConflictError, ForbiddenError, InvalidInputError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 import { decideRoute, deliver, goesToMailRoom } from './routing-actions.ts';
 
-type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy'>;
+type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy'> & Partial<Pick<Context, 'persons'>>;
 
 export interface InboxItem extends Omit<InboxItemRow, 'receivedAt' | 'deliveredAt' | 'takenAt'> {
   receivedAt: string;

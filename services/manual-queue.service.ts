@@ -15,7 +15,7 @@ import { ConflictError, InvalidInputError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 import { decideRoute, deliver, goesToMailRoom, rearchive } from './routing-actions.ts';
 
-type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'config'>;
+type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'config'> & Partial<Pick<Context, 'persons'>>;
 
 export interface ManualItem extends Omit<ManualItemRow, 'receivedAt'> {
   receivedAt: string;
@@ -73,7 +73,8 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
   if (!(DOCUMENT_KINDS as readonly string[]).includes(r.kind)) throw new InvalidInputError(`ukjent dokumenttype ${r.kind}`);
   const form = r.formNumber ? ctx.reference.forms.get(r.formNumber) : null;
   if (r.formNumber && !form) throw new InvalidInputError(`ukjent skjemanummer ${r.formNumber}`);
-  const person = await getPerson(ctx.db, r.personId);
+  // Asking the register also keeps its answer in `persons` (PDL), which the case refers to.
+  const person = ctx.persons ? (await ctx.persons.lookup([r.personId])).get(r.personId) : await getPerson(ctx.db, r.personId);
   if (!person) throw new InvalidInputError('fødselsnummeret finnes ikke i folkeregisteret');
 
   const result = await inTransaction(ctx.db, async (tx) => {

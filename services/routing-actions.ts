@@ -3,13 +3,15 @@ import type { DocumentKind } from '../schemas/reference.ts';
 import type { Tx } from '../storage/db/pool.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
+import { routingPerson } from '../storage/person-register/person-register.ts';
 import { recordDecision } from '../storage/repositories/routing.repository.ts';
 import type { Context } from '../app/context.ts';
 import { activePolicy } from './policy.service.ts';
 
 /** Routes by the policy in force (switched by an administrator, else the configured one); drops units that already hold the document or just sent it back. */
-export async function decideRoute(ctx: Pick<Context, 'db' | 'policy' | 'directory'>, q: Tx, doc: { tema: string; kind: string; personId: string | null }, exclude: string[]): Promise<RoutingDecision> {
-  const person = doc.personId ? await getPerson(q, doc.personId) : null;
+export async function decideRoute(ctx: Pick<Context, 'db' | 'policy' | 'directory'> & Partial<Pick<Context, 'persons'>>, q: Tx, doc: { tema: string; kind: string; personId: string | null }, exclude: string[]): Promise<RoutingDecision> {
+  // The register's current answer (protection may have changed since the document came in).
+  const person = !doc.personId ? null : ctx.persons ? await routingPerson(ctx.persons, doc.personId) : await getPerson(q, doc.personId);
   const decision = route({ tema: doc.tema, kind: doc.kind as DocumentKind, person }, await activePolicy(ctx), ctx.directory);
   return { ...decision, destinations: decision.destinations.filter((d) => !exclude.includes(d.unitId)) };
 }

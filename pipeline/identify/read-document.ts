@@ -1,6 +1,8 @@
 import { detectMediaType, DOCUMENT_TYPES, type MediaType } from '../ingest/detect.ts';
 import { readZip } from '../ingest/unzip.ts';
-import { pairVendorEntries } from '../ingest/vendor-batch.ts';
+import { decryptBatch, isPgpMessage, type PgpKey } from '../ingest/pgp.ts';
+import { isVendorBatch, pairVendorEntries } from '../ingest/vendor-batch.ts';
+import { vendorHints } from '../ingest/vendor-ocr.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { extractPages } from '../pages/extract-pages.ts';
 import { normalisePage, toGrey } from '../pages/normalise.ts';
@@ -12,7 +14,7 @@ import { readPageMarks, type PageMarks } from '../foersteside/barcode.ts';
 import { segmentPages } from '../segment/segment.ts';
 import type { DocumentKind, Policy, UnitType } from '../../schemas/reference.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
-import { classify, type Classification, type CoverSheetHint, type VendorHints } from './classify.ts';
+import { classify, type Classification, type CoverSheetHint } from './classify.ts';
 import type { ContentClassifier } from './classifier/model.ts';
 
 /** One document found in a file: the stable output of `intake classify --json` (docs/classify-format.md). */
@@ -34,6 +36,14 @@ export interface ClassifyOutput {
   candidates: Classification['candidates'];
 }
 
+/** One pair (or file) of a vendor batch that ingest would set aside, with the reason in words. */
+export interface SetAsideOutput {
+  file: string;
+  entry: string;
+  setAside: true;
+  reason: string;
+}
+
 export interface ReadDeps {
   ocr: OcrEngine;
   reference: Reference;
@@ -44,6 +54,10 @@ export interface ReadDeps {
   /** Cover sheet metadata by løpenummer; null when unknown. */
   coverSheet(loepenummer: string): Promise<CoverSheetHint['meta']> | CoverSheetHint['meta'];
   content?: ContentClassifier | null;
+  /** A vendor pair the ingest would set aside (`intake classify` prints one JSON line each). */
+  onSetAside?: (s: SetAsideOutput) => void;
+  /** Our PGP key, for `.zip.pgp` batches. */
+  pgp?: PgpKey | null;
   /** Pages read by OCR, for timing reports. */
   onOcr?: (ms: number) => void;
 }
@@ -60,11 +74,6 @@ async function ocrPage(deps: ReadDeps, page: PageImage, headOnly = false): Promi
   return r.text ?? '';
 }
 
-function vendorHints(meta: SkanningMetadata | null): VendorHints | null {
-  if (!meta) return null;
-  const jp = meta.journalpost;
-  return { brukerId: jp.bruker?.brukerId, tema: jp.tema, brevKode: jp.brevKode };
-}
 
 /** Reads, splits, identifies and routes the documents of one page set, without any service. */
 async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], vendor: SkanningMetadata | null): Promise<ClassifyOutput[]> {
@@ -137,13 +146,25 @@ async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], ven
 
 /** Every document in a file (PDF, TIFF, PNG, JPEG, or a zip of them / a vendor batch zip). */
 export async function readDocumentFile(deps: ReadDeps, name: string, data: Buffer): Promise<ClassifyOutput[]> {
+  if (isPgpMessage(data, name)) {
+    if (!deps.pgp) throw new Error(`${name}: PGP-encrypted; set PGP_PRIVATE_KEY_FILE and PGP_PASSPHRASE to read it`);
+    return readDocumentFile(deps, name.replace(/\.(pgp|gpg)$/i, ''), await decryptBatch(data, deps.pgp));
+  }
   const type = detectMediaType(data);
   if (type === 'application/zip') {
     const entries = await readZip(data);
-    if (entries.some((e) => e.name.toLowerCase().endsWith('.xml'))) {
-      const batch = pairVendorEntries(entries);
+    if (isVendorBatch(entries)) {
+      const batch = await pairVendorEntries(entries, { batchName: name });
+      for (const s of batch.setAside) deps.onSetAside?.({ file: name, entry: s.name, setAside: true, reason: s.reason });
       const out: ClassifyOutput[] = [];
-      for (const d of batch.documents) out.push(...(await readPageSet(deps, `${name}:${d.pdfName}`, await extractPages(d.pdf, 'application/pdf'), d.metadata)));
+      for (const d of batch.documents) {
+        const m = d.metadata;
+        if (m.kind === 'referansenummer' && m.journalpost.referansenummer) {
+          const sheet = await deps.coverSheet(m.journalpost.referansenummer);
+          m.resolved = sheet ? { tema: sheet.tema, brevKode: sheet.formNumber ?? undefined, brukerId: sheet.personId ?? undefined, foerstesideFound: true } : { tema: 'UKJ', foerstesideFound: false };
+        }
+        out.push(...(await readPageSet(deps, `${name}:${d.pdfName}`, await extractPages(d.pdf, 'application/pdf'), m)));
+      }
       return out;
     }
     const out: ClassifyOutput[] = [];

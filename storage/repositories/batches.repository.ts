@@ -17,8 +17,17 @@ export async function getBatch(q: Queryable, id: string): Promise<BatchRow | nul
   return rows[0] ? { id: rows[0].id, name: rows[0].name, source: rows[0].source, createdAt: rows[0].created_at } : null;
 }
 
-export async function addSetAside(q: Queryable, batchId: string, name: string, reason: string, objectKey: string | null): Promise<void> {
-  await q.query('INSERT INTO set_aside (batch_id, name, reason, object_key) VALUES ($1, $2, $3, $4)', [batchId, name, reason, objectKey]);
+export async function addSetAside(q: Queryable, batchId: string, name: string, reason: string, objectKey: string | null, externalRef: string | null = null): Promise<void> {
+  await q.query('INSERT INTO set_aside (batch_id, name, reason, object_key, external_ref) VALUES ($1, $2, $3, $4, $5)', [batchId, name, reason, objectKey, externalRef]);
+}
+
+/** A file as it arrived (an encrypted batch stays encrypted here), for "nothing lost" and reconciliation. */
+export async function addReceivedFile(q: Queryable, f: { batchId: string; name: string; sha256: string; objectKey: string; bytes: number; encrypted: boolean; decryptedSha256: string | null; postKind: string | null }): Promise<void> {
+  await q.query(
+    `INSERT INTO received_files (batch_id, name, sha256, object_key, bytes, encrypted, decrypted_sha256, post_kind)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [f.batchId, f.name, f.sha256, f.objectKey, f.bytes, f.encrypted, f.decryptedSha256, f.postKind],
+  );
 }
 
 export async function listSetAside(q: Queryable, batchId: string): Promise<Array<{ name: string; reason: string }>> {

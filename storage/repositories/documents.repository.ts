@@ -62,7 +62,7 @@ export interface NewDocument {
   externalRef: string | null;
 }
 
-/** Inserts the document unless its content hash or external reference is known; returns null then. */
+/** Inserts the document unless its external reference (or, for a loose file, its content hash) is known; returns null then. */
 export async function insertDocument(q: Queryable, d: NewDocument): Promise<DocumentRow | null> {
   const { rows } = await q.query(
     `INSERT INTO documents (batch_id, file_name, media_type, sha256, original_key, size_bytes, vendor_metadata, external_ref)
@@ -72,11 +72,14 @@ export async function insertDocument(q: Queryable, d: NewDocument): Promise<Docu
   return rows[0] ? toRow(rows[0]) : null;
 }
 
+/**
+ * The document a new arrival duplicates: a vendor pair by its external reference only (NAV's
+ * eksternReferanseId), a loose file by its bytes among loose files.
+ */
 export async function findDuplicate(q: Queryable, sha256: string, externalRef: string | null): Promise<DocumentRow | null> {
-  const { rows } = await q.query(
-    `SELECT ${COLUMNS} FROM documents WHERE sha256 = $1 OR ($2::text IS NOT NULL AND external_ref = $2) LIMIT 1`,
-    [sha256, externalRef],
-  );
+  const { rows } = externalRef
+    ? await q.query(`SELECT ${COLUMNS} FROM documents WHERE external_ref = $1`, [externalRef])
+    : await q.query(`SELECT ${COLUMNS} FROM documents WHERE sha256 = $1 AND external_ref IS NULL LIMIT 1`, [sha256]);
   return rows[0] ? toRow(rows[0]) : null;
 }
 

@@ -42,3 +42,15 @@ export function personRegister(count = 60): RegisterPerson[] {
   }
   return people;
 }
+
+/** A person as the register file names them (PDL's values). */
+function registerLine(p: RegisterPerson): string {
+  const gradering = p.addressProtection === 'strengt-fortrolig' ? 'STRENGT_FORTROLIG' : p.addressProtection === 'fortrolig' ? 'FORTROLIG' : 'UGRADERT';
+  // The synthetic people abroad live in Spain (see `address`).
+  return [p.id, gradering, p.municipality ?? '', p.district ?? '', p.abroad ? 'ESP' : '', p.skjermet ? 'true' : 'false'].join(',');
+}
+
+/** The synthetic register as a register file (`intake register import`, `classify --register`). */
+export function syntheticRegisterCsv(count = 60): string {
+  return ['ident,gradering,gtKommune,gtBydel,gtLand,skjermet', ...personRegister(count).map(registerLine), ''].join('\n');
+}

@@ -2,7 +2,7 @@ import type { Reference } from '../../pipeline/reference.ts';
 import type { Queryable } from '../repositories/queryable.ts';
 import { personRegister } from './person-register.ts';
 
-/** Loads units, municipalities and the synthetic person register; safe to run on every start. */
+/** Loads units and municipalities; safe to run on every start. */
 export async function seedReferenceData(q: Queryable, ref: Reference): Promise<void> {
   for (const u of ref.units) {
     await q.query(
@@ -26,11 +26,20 @@ export async function seedReferenceData(q: Queryable, ref: Reference): Promise<v
       );
     }
   }
+}
+
+/**
+ * Development and tests only (SYNTHETIC_PERSONS=true): the 60 synthetic people of
+ * storage/seed/person-register.ts in the register table, with their made-up names. A real
+ * register comes from `intake register import FILE.csv`, or from PDL.
+ */
+export async function seedSyntheticPersons(q: Queryable): Promise<void> {
   for (const p of personRegister()) {
+    const gradering = p.addressProtection === 'strengt-fortrolig' ? 'STRENGT_FORTROLIG' : p.addressProtection === 'fortrolig' ? 'FORTROLIG' : 'UGRADERT';
     await q.query(
-      `INSERT INTO persons (id, name, municipality, district, address_protection, skjermet, abroad, address)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-      [p.id, p.name, p.municipality, p.district, p.addressProtection, p.skjermet, p.abroad, p.address],
+      `INSERT INTO persons (id, name, municipality, district, address_protection, gradering, skjermet, abroad, gt_land, address, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'seed') ON CONFLICT (id) DO NOTHING`,
+      [p.id, p.name, p.municipality, p.district, p.addressProtection, gradering, p.skjermet, p.abroad, p.abroad ? 'ESP' : null, p.address],
     );
   }
 }

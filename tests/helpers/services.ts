@@ -40,6 +40,7 @@ export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}
       STORE_DIR: path.join(os.tmpdir(), `intake-store-${id}`),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
       JOB_BACKOFF_MS: '200',
+      SYNTHETIC_PERSONS: 'true',
       ...overrides,
     },
     { fresh: true },

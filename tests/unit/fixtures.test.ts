@@ -173,7 +173,9 @@ describe('vendor zip', () => {
     for (const f of ['<filnavn>DOK_0001.pdf</filnavn>', '<batchnavn>BATCH_20261120_001</batchnavn>', '<datoMottatt>2026-11-20</datoMottatt>', '<mottakskanal>SKAN_IM</mottakskanal>', '<antallSider>2</antallSider>']) {
       expect(minimal).toContain(f);
     }
-    for (const f of ['bruker', 'tema', 'brevKode', 'skanningInfo', 'endorsernr']) expect(minimal).not.toContain(`<${f}>`);
+    for (const f of ['bruker', 'tema', 'brevKode', 'fysiskPostboks', 'endorsernr']) expect(minimal).not.toContain(`<${f}>`);
+    // NAV's XSD requires skanningInfo/strekkodePostboks: a post box for other post by default.
+    expect(minimal).toContain('<strekkodePostboks>1406</strekkodePostboks>');
 
     const full = vendorMetadataXml({
       filnavn: 'DOK_0001.pdf', batchnavn: 'B', datoMottatt: '2026-11-20', mottakskanal: 'SKAN_IM', antallSider: 1,

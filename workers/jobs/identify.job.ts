@@ -1,4 +1,4 @@
-import { classify, type CoverSheetHint, type VendorHints } from '../../pipeline/identify/classify.ts';
+import { classify, type CoverSheetHint } from '../../pipeline/identify/classify.ts';
 import { possibleIds } from '../../pipeline/identify/person-id.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
@@ -7,16 +7,11 @@ import { completeStage, getDocument } from '../../storage/repositories/documents
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { getCoverSheet } from '../../storage/repositories/foersteside.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
-import { getPerson } from '../../storage/repositories/persons.repository.ts';
-import { getSegmentInfo, knownPersonIds } from '../../storage/repositories/segments.repository.ts';
+import { getSegmentInfo } from '../../storage/repositories/segments.repository.ts';
+import { vendorHints, vendorOcrDisagrees, vendorPageTexts } from '../../pipeline/ingest/vendor-ocr.ts';
 import type { Context } from '../../app/context.ts';
 import { sendToManual } from './manual.ts';
 
-function vendorHints(meta: SkanningMetadata | null): VendorHints | null {
-  if (!meta) return null;
-  const jp = meta.journalpost;
-  return { brukerId: jp.bruker?.brukerId, tema: jp.tema, brevKode: jp.brevKode };
-}
 
 export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
   const doc = await getDocument(ctx.db, documentId);
@@ -26,7 +21,9 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
     const pages = await listPages(ctx.db, documentId);
     const meanConfidence = pages.reduce((s, p) => s + (p.confidence ?? p.headerConfidence ?? 0), 0) / Math.max(1, pages.length);
     // Routing fast path: pages not read in full yet count with their header (pipeline/stages.ts).
-    const text = pages.map((p) => p.text ?? p.headerText ?? '');
+    const vendorMeta = doc.vendorMetadata as SkanningMetadata | null;
+    // The vendor's own OCR (.ocr, sick-leave post) stands in where we read nothing.
+    const { texts: text, usedVendorOcr } = vendorPageTexts(pages.map((p) => p.text ?? p.headerText ?? ''), vendorMeta);
     const seg = await getSegmentInfo(ctx.db, documentId);
     let coverSheet: CoverSheetHint | null = null;
     if (seg?.coverSheet) {
@@ -38,21 +35,23 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
       };
     }
     // One register query for every id the text could hold; the identification itself stays pure.
-    const known = await knownPersonIds(ctx.db, possibleIds(text.join('\n')));
+    const known = await ctx.persons.lookup(possibleIds(text.join('\n')));
     const c = classify({
       pageTexts: text,
-      vendor: vendorHints(doc.vendorMetadata as SkanningMetadata | null),
+      vendor: vendorHints(vendorMeta),
       forms: ctx.reference.forms,
       temaCodes: new Set(ctx.reference.tema.keys()),
       coverSheet,
       isKnownPerson: (id) => known.has(id),
     });
-    if (!coverSheet?.meta && !c.formNumber && !c.personId && meanConfidence < ctx.config.OCR_MIN_CONFIDENCE) {
+    if (!coverSheet?.meta && !c.formNumber && !c.personId && !usedVendorOcr && meanConfidence < ctx.config.OCR_MIN_CONFIDENCE) {
       return sendToManual(ctx, documentId, 'identify', `unreadable: mean OCR confidence ${Math.round(meanConfidence)}`);
     }
     // An id that passes the checksum but is not in the register is not a known person.
-    const person = c.personId ? await getPerson(ctx.db, c.personId) : null;
-    const reasons = person || !c.personId || c.reasons.includes('person id not in the person register') ? c.reasons : [...c.reasons, 'person id not in the person register'];
+    const person = c.personId ? (await ctx.persons.lookup([c.personId])).get(c.personId) ?? null : null;
+    const reasons = person || !c.personId || c.reasons.includes('person id not in the person register') ? [...c.reasons] : [...c.reasons, 'person id not in the person register'];
+    if (usedVendorOcr) reasons.push("text from the vendor's OCR (.ocr): our OCR read nothing");
+    else if (vendorOcrDisagrees(text.join('\n'), vendorMeta, c.personId)) reasons.push("the vendor's OCR (.ocr) names another person id");
     await inTransaction(ctx.db, async (tx) => {
       const done = await completeStage(tx, documentId, 'identified_at', {
         stage: 'attach',
@@ -60,7 +59,7 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
         title: c.title,
         tema: c.tema,
         documentKind: c.kind,
-        personId: person?.id ?? null,
+        personId: person?.ident ?? null,
         confidence: c.confidence,
         classification: {
           reasons,

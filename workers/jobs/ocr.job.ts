@@ -12,9 +12,9 @@ import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import {
   countUnread, getPage, listPages, markHeaderRead, markOcrDone, saveHeader, saveNormalisation, saveOcr, type PageRow,
 } from '../../storage/repositories/pages.repository.ts';
-import { knownPersonIds } from '../../storage/repositories/segments.repository.ts';
 import type { Context } from '../../app/context.ts';
 import { archiveJob } from './archive.job.ts';
+import { vendorHints } from '../../pipeline/ingest/vendor-ocr.ts';
 
 interface UprightPage {
   raster: GreyRaster;
@@ -59,8 +59,7 @@ export async function headerJob(ctx: Context, { documentId }: DocumentJob): Prom
   let read = 0;
   let ms = 0;
   let enough = false;
-  const jp = (doc.vendorMetadata as SkanningMetadata | null)?.journalpost;
-  const vendor = jp ? { brukerId: jp.bruker?.brukerId, tema: jp.tema, brevKode: jp.brevKode } : null;
+  const vendor = vendorHints(doc.vendorMetadata as SkanningMetadata | null);
   for (const page of pages.slice(0, HEADER_PAGES + 1)) {
     if (read >= HEADER_PAGES) break;
     let text: string;
@@ -83,7 +82,7 @@ export async function headerJob(ctx: Context, { documentId }: DocumentJob): Prom
     }
     read++;
     texts.push(text);
-    const known = await knownPersonIds(ctx.db, possibleIds(texts.join('\n')));
+    const known = await ctx.persons.lookup(possibleIds(texts.join('\n')));
     const c = classify({
       pageTexts: texts,
       vendor,

@@ -4,7 +4,7 @@ import type { DocumentKind } from '../../schemas/reference.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
-import { getPerson } from '../../storage/repositories/persons.repository.ts';
+import { routingPerson } from '../../storage/person-register/person-register.ts';
 import { recordDecision } from '../../storage/repositories/routing.repository.ts';
 import { activePolicy } from '../../services/policy.service.ts';
 import type { Context } from '../../app/context.ts';
@@ -13,7 +13,7 @@ export async function routeJob(ctx: Context, { documentId }: DocumentJob): Promi
   const doc = await getDocument(ctx.db, documentId);
   if (!doc) throw new Error(`document ${documentId} not found`);
   if (!doc.routedAt) {
-    const person = doc.personId ? await getPerson(ctx.db, doc.personId) : null;
+    const person = doc.personId ? await routingPerson(ctx.persons, doc.personId) : null;
     const decision = route(
       {
         tema: doc.tema ?? 'UKJ',
