@@ -214,6 +214,8 @@ export async function ingest(ctx: Ctx, files: IncomingFile[], opts: { batchName:
       await takeZip(name, data);
     } else if (type && DOCUMENT_TYPES.has(type)) {
       await addDocument(name, data, type, null, null);
+    } else if (name !== file.name && data.subarray(257, 262).toString('latin1') === 'ustar') {
+      await setAside(file.name, 'dekryptert, men innholdet er en tar-fil, ikke en zip; be leverandøren sende batchen som zip');
     } else if (/\.(xml|ocr)$/i.test(name) || type === 'application/xml') {
       await setAside(name, 'skanningmetadata eller OCR-fil utenfor en batch-zip har ingen PDF å høre til', data);
     } else {

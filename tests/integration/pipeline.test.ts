@@ -133,7 +133,8 @@ describe('a generated scanned batch through real PostgreSQL, Redis and S3', () =
   it('sets aside the bad parts of a malformed vendor zip and takes in the rest', async () => {
     const good = sample.files.find((f) => f.name.endsWith('.pdf'))!;
     const meta = (file: string) => vendorMetadataXml({ batchnavn: 'BAD_1', filnavn: file, datoMottatt: '2026-11-20', mottakskanal: 'SKAN_IM', antallSider: 1 });
-    // The "good" PDF is a duplicate by content, so it must show up as a duplicate, not a new document.
+    // The "good" PDF has the bytes of a loose file already in: under a vendor reference it is a
+    // new document all the same (NAV de-duplicates on the reference, not the bytes).
     const zip = await buildVendorZip([
       { baseName: 'OK', pdf: good.data, xml: meta('OK.pdf') },
       { baseName: 'NO_XML', pdf: Buffer.from('%PDF-1.7 lonely') },
@@ -141,11 +142,13 @@ describe('a generated scanned batch through real PostgreSQL, Redis and S3', () =
       { baseName: 'BROKEN', pdf: Buffer.from('%PDF-1.7 other'), xml: '<skanningmetadata><journalpost>' },
     ]);
     const r = await ingest(ctx, [{ name: 'bad.zip', data: zip }], { batchName: 'bad', source: 'test' });
-    expect(r.duplicates.map((x) => x.file)).toEqual(['bad.zip:OK.pdf']);
+    expect(r.duplicates).toEqual([]);
+    expect(r.documents.map((x) => x.file)).toEqual(['bad.zip:OK.pdf']);
     expect(Object.fromEntries(r.setAside.map((s) => [s.file, s.reason]))).toEqual({
-      'bad.zip:NO_XML.pdf': expect.stringMatching(/without its XML/),
-      'bad.zip:NO_PDF.xml': expect.stringMatching(/without its PDF/),
-      'bad.zip:BROKEN.xml': expect.stringMatching(/not well-formed/),
+      'bad.zip:NO_XML.pdf': expect.stringMatching(/PDF uten tilhørende XML/),
+      'bad.zip:NO_PDF.xml': expect.stringMatching(/XML uten tilhørende PDF/),
+      'bad.zip:BROKEN.xml': expect.stringMatching(/ikke velformet/),
+      'bad.zip:BROKEN.pdf': expect.stringMatching(/ikke velformet/),
     });
     const notAZip = await ingest(ctx, [{ name: 'torn.zip', data: Buffer.concat([zip.subarray(0, 200)]) }], { batchName: 'torn', source: 'test' });
     expect(notAZip.setAside[0]?.reason).toMatch(/zip/);
