@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApi } from '../api/server.ts';
 import { generateSampleBatch, writeSampleBatch } from '../fixtures/sample-batch.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
 import { batchSummary, formatSummary, type BatchSummary } from '../services/summary.service.ts';
 import { createContext } from '../app/context.ts';
+import { importRegister } from '../storage/person-register/import.ts';
+import { syntheticRegisterCsv } from '../storage/seed/person-register.ts';
 
 export interface DemoOptions {
   once?: boolean;
@@ -29,6 +32,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const config = loadConfig();
   const ctx = await createContext(config, 'demo');
+  // The demo's people come in the way a real register does: a register file, imported.
+  const registerFile = path.join(ROOT, 'var', 'demo-register.csv');
+  await mkdir(path.dirname(registerFile), { recursive: true });
+  await writeFile(registerFile, syntheticRegisterCsv());
+  const imported = await importRegister(ctx.db, registerFile, { actor: 'demo', name: 'demo-register.csv' });
+  console.log(`person register: ${imported.rows} people from var/demo-register.csv (${imported.inserted} new, ${imported.updated} changed)`);
   const app = buildApi(ctx);
   const address = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   const concurrency = opts.concurrency ?? Math.max(1, Math.floor(config.WORKER_CONCURRENCY / opts.workers));
