@@ -6,9 +6,12 @@ import {
 } from 'pdf-lib';
 import sharp from 'sharp';
 import type { PageImage } from '../pages/page-image.ts';
+import { encodePage } from './page-encoding.ts';
 
 /** One page of the archive variant. */
 export interface ArchivePage extends Pick<PageImage, 'png' | 'width' | 'height' | 'dpi'> {
+  /** The page in colour, upright like `png` (a JPEG), when the scan is in colour: kept instead of the grey image. */
+  colour?: Buffer | null;
   /** Tesseract's one-page text-only PDF for this image (invisible text over nothing). */
   textPdf?: Buffer | null;
   /** Born-digital page: copied from the original PDF (its own text stays searchable). */
@@ -101,23 +104,25 @@ export async function buildArchivePdf(pages: ArchivePage[], meta: ArchiveMeta): 
     const w = (p.width / p.dpi) * 72;
     const h = (p.height / p.dpi) * 72;
     const page = pdf.addPage([w, h]);
-    // Grey pixels as a Flate image: native zlib instead of pdf-lib's PNG decoding in JS.
-    const { data, info } = await sharp(p.png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
-    const ref = pdf.context.register(
-      pdf.context.flateStream(data.subarray(0, info.width * info.height), {
-        Type: 'XObject', Subtype: 'Image', Width: info.width, Height: info.height,
-        ColorSpace: 'DeviceGray', BitsPerComponent: 8,
-      }),
-    );
-    const name = page.node.newXObject('Scan', ref);
-    page.pushOperators(pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState());
+    // Each page in the encoding its pixels need: 1-bit CCITT G4 for black-and-white scans,
+    // JPEG for grey and colour ones (pipeline/archive/page-encoding.ts).
+    const images = await encodePage(p);
+    const xScale = w / images.width;
+    const yScale = h / images.height;
+    for (const [k, img] of images.parts.entries()) {
+      const ref = pdf.context.register(pdf.context.stream(img.data, img.dict as Parameters<typeof pdf.context.stream>[1]));
+      const name = page.node.newXObject(`Scan${k}`, ref);
+      const bottom = h - (img.y + img.rows) * yScale;
+      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(images.width * xScale, 0, 0, img.rows * yScale, 0, bottom), drawObject(name), popGraphicsState());
+    }
     if (p.textPdf) {
       const [layer] = await pdf.embedPdf(p.textPdf, [0]);
       page.drawPage(layer!, { x: 0, y: 0, width: w, height: h });
     }
   }
 
-  const metadata = pdf.context.stream(xmp({ title: meta.title, producer, date, documentId: meta.documentId }), { Type: 'Metadata', Subtype: 'XML' });
+  // XMP is UTF-8 (ISO 16684-1): the string is encoded here, not handed to pdf-lib as characters.
+  const metadata = pdf.context.stream(new Uint8Array(Buffer.from(xmp({ title: meta.title, producer, date, documentId: meta.documentId }), 'utf8')), { Type: 'Metadata', Subtype: 'XML' });
   pdf.catalog.set(PDFName.of('Metadata'), pdf.context.register(metadata));
   const icc = await srgbProfile();
   const iccRef = pdf.context.register(pdf.context.stream(deflateSync(icc), { N: 3, Filter: 'FlateDecode' }));
