@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import {
-  PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, concatTransformationMatrix, drawObject,
+  PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFPage, PDFRawStream, PDFRef, PDFString, concatTransformationMatrix, degrees, drawObject,
   popGraphicsState, pushGraphicsState,
 } from 'pdf-lib';
 import sharp from 'sharp';
@@ -16,6 +16,13 @@ export interface ArchivePage extends Pick<PageImage, 'png' | 'width' | 'height' 
   textPdf?: Buffer | null;
   /** Born-digital page: copied from the original PDF (its own text stays searchable). */
   original?: { pdf: Buffer; pageIndex: number } | null;
+  /**
+   * Scanned page of a PDF: its original page is kept as it is (image encoding and colour
+   * untouched, as OCRmyPDF does), turned upright with /Rotate, and the text layer laid over it,
+   * when the page holds nothing but images PDF/A allows. `orientation` and `skew` are what
+   * normalisation turned the page by (clockwise degrees).
+   */
+  scan?: { pdf: Buffer; pageIndex: number; orientation: number; skew: number } | null;
 }
 
 export interface ArchiveMeta {
@@ -71,6 +78,65 @@ function xmp(meta: { title: string; producer: string; date: Date; documentId: st
 <?xpacket end="w"?>`;
 }
 
+/** Content streams of a page, as references (a single stream or an array of them). */
+function contentRefs(page: PDFPage): PDFRef[] {
+  const c = page.node.get(PDFName.of('Contents'));
+  if (c instanceof PDFArray) return c.asArray().filter((x): x is PDFRef => x instanceof PDFRef);
+  return c instanceof PDFRef ? [c] : [];
+}
+
+// Filters PDF/A-2 allows for images (no LZW); a page holding anything else (fonts, forms) is re-encoded.
+const PDFA_IMAGE_FILTERS = new Set(['FlateDecode', 'DCTDecode', 'CCITTFaxDecode', 'JBIG2Decode', 'RunLengthDecode', 'JPXDecode']);
+
+/** A scanned page we may keep as it is: only image XObjects, each with PDF/A-compatible filters. */
+export function keepsAsItIs(page: PDFPage): boolean {
+  const res = page.node.Resources();
+  if (!res) return false;
+  for (const key of res.keys()) {
+    const k = key.asString();
+    if (k === '/XObject' || k === '/ProcSet' || k === '/ColorSpace' || k === '/ExtGState') continue;
+    return false; // fonts, patterns, shadings, properties: not a plain scan
+  }
+  const xobjects = res.lookupMaybe(PDFName.of('XObject'), PDFDict);
+  if (!xobjects || xobjects.keys().length === 0) return false;
+  for (const key of xobjects.keys()) {
+    const x = xobjects.lookup(key);
+    if (!(x instanceof PDFRawStream)) return false;
+    if (x.dict.get(PDFName.of('Subtype'))?.toString() !== '/Image') return false;
+    if (x.dict.get(PDFName.of('SMask')) || x.dict.get(PDFName.of('OPI'))) return false;
+    const f = x.dict.lookup(PDFName.of('Filter'));
+    const filters = f instanceof PDFArray ? f.asArray() : f ? [f] : [];
+    if (filters.some((n) => !PDFA_IMAGE_FILTERS.has(n.toString().slice(1)))) return false;
+  }
+  return true;
+}
+
+type Matrix = [number, number, number, number, number, number];
+const mul = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1], m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3], m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4], m[1] * n[4] + m[3] * n[5] + m[5],
+];
+
+/**
+ * Where the text layer goes on a kept original page: scaled to the upright page (`uw` x `uh`
+ * points), turned back by the skew normalisation removed (about the centre), then from the upright
+ * view into the page's own user space, which viewers show turned by `rotate` degrees clockwise.
+ */
+export function textLayerMatrix(box: { x: number; y: number; width: number; height: number }, rotate: number, skew: number, sx: number, sy: number, uw: number, uh: number): Matrix {
+  const { x: x0, y: y0, width: W, height: H } = box;
+  const toUser: Record<number, Matrix> = {
+    0: [1, 0, 0, 1, x0, y0],
+    90: [0, 1, -1, 0, x0 + W, y0],
+    180: [-1, 0, 0, -1, x0 + W, y0 + H],
+    270: [0, -1, 1, 0, x0, y0 + H],
+  };
+  const t = (skew * Math.PI) / 180; // the image was turned clockwise by `skew`: turn the text back
+  const [c, s] = [Math.cos(t), Math.sin(t)];
+  const aboutCentre = mul(mul([1, 0, 0, 1, uw / 2, uh / 2], [c, s, -s, c, 0, 0]), [1, 0, 0, 1, -uw / 2, -uh / 2]);
+  return mul(mul(toUser[rotate]!, aboutCentre), [sx, 0, 0, sy, 0, 0]);
+}
+
 /**
  * The archive variant of a document: each scanned page image with tesseract's invisible text
  * layer on top (searchable, selectable), born-digital pages copied as they are, built towards
@@ -90,14 +156,58 @@ export async function buildArchivePdf(pages: ArchivePage[], meta: ArchiveMeta): 
   pdf.setLanguage('nb-NO');
 
   const originals = new Map<Buffer, PDFDocument>();
+  const load = async (bytes: Buffer) => {
+    let src = originals.get(bytes);
+    if (!src) {
+      src = await PDFDocument.load(bytes, { updateMetadata: false });
+      originals.set(bytes, src);
+    }
+    return src;
+  };
+  // Pages of one source are copied in one go, so what they share (an image used on every page) is copied once.
+  const copies = new Map<Buffer, Map<number, PDFPage>>();
+  const bySource = new Map<Buffer, Set<number>>();
   for (const p of pages) {
-    if (p.original) {
-      let src = originals.get(p.original.pdf);
-      if (!src) {
-        src = await PDFDocument.load(p.original.pdf, { updateMetadata: false });
-        originals.set(p.original.pdf, src);
+    const from = p.scan ?? p.original;
+    if (!from) continue;
+    const src = await load(from.pdf).catch(() => null);
+    const srcPage = src?.getPages()[from.pageIndex];
+    if (!src || !srcPage || (p.scan && !p.original && !keepsAsItIs(srcPage))) continue;
+    bySource.set(from.pdf, (bySource.get(from.pdf) ?? new Set()).add(from.pageIndex));
+  }
+  for (const [bytes, indices] of bySource) {
+    const list = [...indices];
+    const copied = await pdf.copyPages(await load(bytes), list);
+    copies.set(bytes, new Map(list.map((i, k) => [i, copied[k]!])));
+  }
+  for (const p of pages) {
+    if (p.scan && !p.original) {
+      const copied = copies.get(p.scan.pdf)?.get(p.scan.pageIndex);
+      if (copied) {
+        const page = pdf.addPage(copied);
+        const r0 = ((page.getRotation().angle % 360) + 360) % 360;
+        const q = ((Math.round(p.scan.orientation / 90) * 90 % 360) + 360) % 360;
+        const box = page.getMediaBox();
+        // The original's content keeps its own graphics state; the text layer is drawn after it.
+        page.node.set(PDFName.of('Contents'), pdf.context.obj([
+          pdf.context.register(pdf.context.stream('q\n')),
+          ...contentRefs(page),
+          pdf.context.register(pdf.context.stream('\nQ\n')),
+        ]));
+        page.setRotation(degrees((r0 + q) % 360));
+        if (p.textPdf) {
+          const [layer] = await pdf.embedPdf(p.textPdf, [0]);
+          const turned = (r0 + q) % 180 !== 0;
+          const [uw, uh] = turned ? [box.height, box.width] : [box.width, box.height]; // the upright page, in points
+          const m = textLayerMatrix({ x: box.x, y: box.y, width: box.width, height: box.height }, (r0 + q) % 360, p.scan.skew, uw / layer!.width, uh / layer!.height, uw, uh);
+          const name = page.node.newXObject('TextLayer', layer!.ref);
+          page.pushOperators(pushGraphicsState(), concatTransformationMatrix(...m), drawObject(name), popGraphicsState());
+        }
+        continue;
       }
-      const [copied] = await pdf.copyPages(src, [p.original.pageIndex]);
+    }
+    if (p.original) {
+      const copied = copies.get(p.original.pdf)?.get(p.original.pageIndex) ?? (await pdf.copyPages(await load(p.original.pdf), [p.original.pageIndex]))[0];
       pdf.addPage(copied!);
       continue;
     }

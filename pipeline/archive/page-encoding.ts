@@ -17,17 +17,22 @@ export interface EncodedPage {
 
 /** Share of pixels that may be neither black nor white for a page to count as black-and-white. */
 const BILEVEL_TOLERANCE = 0.002;
+/** Share of mid-tones a black-and-white page rendered with anti-aliasing shows at its edges. */
+const ANTIALIASED_TOLERANCE = 0.03;
 /** JPEG quality for grey and colour scans: the text stays crisp for reading, the size near the original's. */
 export const JPEG_QUALITY = 80;
 
 /** True when (nearly) every pixel is pure black or pure white: a bilevel scan, whatever its container. */
 export function isBilevel(grey: Buffer): boolean {
   let other = 0;
+  let mid = 0;
   for (let i = 0; i < grey.length; i++) {
     const v = grey[i]!;
     if (v !== 0 && v !== 255) other++;
+    if (v > 40 && v < 215) mid++;
   }
-  return other <= grey.length * BILEVEL_TOLERANCE;
+  // Exactly bilevel, or a bilevel scan rendered with smoothed edges (few mid-tones, no grey areas).
+  return other <= grey.length * BILEVEL_TOLERANCE || mid <= grey.length * ANTIALIASED_TOLERANCE;
 }
 
 /** Reads the strips of a single-page TIFF sharp wrote (CCITT G4): offsets, byte counts, rows per strip. */

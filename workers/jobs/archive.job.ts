@@ -1,4 +1,5 @@
 import { buildArchivePdf, type ArchivePage } from '../../pipeline/archive/archive-pdf.ts';
+import { uprightColour } from '../../pipeline/archive/page-encoding.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
 import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
@@ -22,7 +23,9 @@ export async function archiveJob(ctx: Context, { documentId }: DocumentJob): Pro
   // Born-digital pages are copied from the original; a document split off a file keeps its source page numbers.
   const { rows } = await ctx.db.query(`SELECT to_jsonb(d) -> 'source_pages' AS sp FROM documents d WHERE id = $1`, [documentId]);
   const sourcePages = Array.isArray(rows[0]?.sp) ? (rows[0].sp as number[]) : null;
-  const original = pages.some((p) => p.ocrStatus === 'pdf-text') && doc.mediaType === 'application/pdf' ? await ctx.store.get(doc.originalKey) : null;
+  const original = doc.mediaType === 'application/pdf' ? await ctx.store.get(doc.originalKey) : null;
+  // Colour scans keep their colour (image files; the grey page images are what OCR read).
+  const image = doc.mediaType.startsWith('image/') ? await ctx.store.get(doc.originalKey) : null;
   const input: ArchivePage[] = [];
   for (const [i, p] of pages.entries()) {
     if (original && p.ocrStatus === 'pdf-text') {
@@ -35,6 +38,8 @@ export async function archiveJob(ctx: Context, { documentId }: DocumentJob): Pro
       height: p.height,
       dpi: p.dpi,
       textPdf: p.textPdfKey ? await ctx.store.get(p.textPdfKey) : null,
+      scan: original ? { pdf: original, pageIndex: (sourcePages?.[i] ?? p.pageNo) - 1, orientation: p.orientation ?? 0, skew: p.skew ?? 0 } : null,
+      colour: image ? await uprightColour(image, (sourcePages?.[i] ?? p.pageNo) - 1, p.orientation ?? 0, p.skew ?? 0, { width: p.width, height: p.height }).catch(() => null) : null,
     });
   }
   const pdf = await buildArchivePdf(input, { title: doc.title ?? doc.fileName, documentId, created: doc.receivedAt });
