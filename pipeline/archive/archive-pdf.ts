@@ -95,6 +95,8 @@ export function keepsAsItIs(page: PDFPage): boolean {
   for (const key of res.keys()) {
     const k = key.asString();
     if (k === '/XObject' || k === '/ProcSet' || k === '/ColorSpace' || k === '/ExtGState') continue;
+    const v = res.lookup(key);
+    if (v instanceof PDFDict && v.keys().length === 0) continue; // an empty /Font, as pdf-lib writes
     return false; // fonts, patterns, shadings, properties: not a plain scan
   }
   const xobjects = res.lookupMaybe(PDFName.of('XObject'), PDFDict);

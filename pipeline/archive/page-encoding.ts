@@ -72,8 +72,8 @@ export async function encodeBilevel(grey: Buffer, width: number, height: number)
       dict: {
         Type: 'XObject', Subtype: 'Image', Width: width, Height: rows, ColorSpace: 'DeviceGray', BitsPerComponent: 1,
         Filter: 'CCITTFaxDecode',
-        // TIFF MinIsBlack (photometric 1): a 1 bit is white, so black is 0, which is the PDF default.
-        DecodeParms: { K: -1, Columns: width, Rows: rows, BlackIs1: photometric === 0 },
+        // libvips codes black runs as 1 bits under TIFF MinIsBlack (photometric 1); PDF's default is the reverse.
+        DecodeParms: { K: -1, Columns: width, Rows: rows, BlackIs1: photometric === 1 },
       },
     };
   });
