@@ -23,6 +23,7 @@ import { batchRoutes } from './routes/batches.routes.ts';
 import { deviationRoutes } from './routes/deviations.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { foerstesideRoutes } from './routes/foersteside.routes.ts';
+import { reconciliationRoutes } from './routes/reconciliation.routes.ts';
 import { inboxRoutes } from './routes/inbox.routes.ts';
 import { manualRoutes } from './routes/manual.routes.ts';
 import { overviewRoutes } from './routes/overview.routes.ts';
@@ -100,6 +101,7 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   app.register(overviewRoutes, routes);
   app.register(adminRoutes, routes);
   app.register(foerstesideRoutes, routes);
+  app.register(reconciliationRoutes, routes);
 
   registerQueueBoard(app, ctx, tokens);
   registerWeb(app, ctx);

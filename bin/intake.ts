@@ -8,7 +8,7 @@ import { startWorkers } from '../workers/worker.ts';
 import { buildApi } from '../api/server.ts';
 import { runDemo } from '../scripts/demo.ts';
 import { register as registerIdentifyCommands } from './identify-commands.ts';
-import { register as registerFormatsCommands } from './formats-commands.ts';
+import { register as registerFormatsCommands, registerAvstemming } from './formats-commands.ts';
 
 const positiveInt = (v: string) => {
   const n = Number(v);
@@ -137,6 +137,7 @@ program
 
 registerIdentifyCommands(program);
 registerFormatsCommands(program);
+registerAvstemming(program);
 
 program.parseAsync().catch((err: Error) => {
   console.error(`intake: ${err.message}`);

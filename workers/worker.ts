@@ -8,6 +8,7 @@ import { headerJob, ocrJob } from './jobs/ocr.job.ts';
 import { routeJob } from './jobs/route.job.ts';
 import { splitJob } from './jobs/split.job.ts';
 import { startDeviationSweep } from './deviation-sweep.ts';
+import { startAvstemming } from './avstemming-schedule.ts';
 import { redisOptions } from './queues.ts';
 
 const HANDLERS: { [S in Stage]: (ctx: Context, data: JobData[S]) => Promise<void> } = {
@@ -63,9 +64,12 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
     return worker;
   });
   if (opts.deviations ?? !opts.stages) workers.push(startDeviationSweep(ctx, opts.deviationSweepMs));
+  // The vendor's daily reconciliation, where its files arrive (AVSTEMMING_DIR).
+  const avstemming = (opts.deviations ?? !opts.stages) && ctx.config.AVSTEMMING_DIR ? startAvstemming(ctx) : null;
   return {
     workers,
     async close() {
+      await avstemming?.close();
       await Promise.all(workers.map((w) => w.close()));
     },
   };
