@@ -51,6 +51,7 @@ interface RouteCase {
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', url: () => '/api/me', ok: 'ops' },
+  { method: 'GET', url: () => '/api/reconciliations', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/reconciliations?limit=0' } },
   { method: 'POST', url: () => '/api/auth/board-session', ok: 'admin', forbidden: 'sb4450' },
   { method: 'GET', url: () => '/api/batches', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/batches?pageSize=1000' } },
   { method: 'POST', url: () => '/api/batches', ok: 'ops', forbidden: 'status', body: { name: 'x' }, bad: { body: { name: '' } } },
