@@ -56,8 +56,8 @@ export async function runReconciliation(ctx: Ctx, opts: { file?: { name: string;
   };
   if (!file) {
     return expectation.expected
-      ? save({ status: 'no-file', note: `fant ingen avstemmingsfil for ${day}; undersøk og kontakt eventuelt leverandøren` })
-      : save({ status: 'not-expected', note: `ingen avstemmingsfil ventet: ${expectation.why}` });
+      ? save({ status: 'no-file', note: `fant ingen avstemmingsfil for ${fileNamePrefix(day)}; undersøk og kontakt eventuelt leverandøren` })
+      : save({ status: 'not-expected', note: `ingen fil forventet: ${expectation.why}` });
   }
   day = dayOfFileName(file.name) ?? day;
   const key = `avstemming/${createHash('sha256').update(file.data).digest('hex')}`;

@@ -50,9 +50,10 @@ export function expectedDelivery(today: string): { day: string; expected: boolea
   const dow = new Date(`${today}T12:00:00Z`).getUTCDay();
   const day = addDays(today, dow === 1 ? -3 : -1);
   const holiday = isPublicHoliday(day);
-  if (holiday) return { day, expected: false, why: `${day} var helligdag (${holiday})` };
+  // Dates in words are Norwegian (dd.MM.yyyy): the reason is shown to the mail room as it is.
+  if (holiday) return { day, expected: false, why: `${fileNamePrefix(day)} var helligdag (${holiday})` };
   const d = new Date(`${day}T12:00:00Z`).getUTCDay();
-  if (d === 0 || d === 6) return { day, expected: false, why: `${day} var helg` };
+  if (d === 0 || d === 6) return { day, expected: false, why: `${fileNamePrefix(day)} var helg` };
   return { day, expected: true };
 }
 

@@ -6,6 +6,7 @@ import { navigate, useLocation } from './router.ts';
 import { LoginPage } from './pages/login.tsx';
 import { MailRoomPage } from './pages/mailroom.tsx';
 import { BatchPage } from './pages/batch.tsx';
+import { AvstemmingPage } from './pages/avstemming.tsx';
 import { ManualQueuePage } from './pages/manual-queue.tsx';
 import { ManualItemPage } from './pages/manual-item.tsx';
 import { InboxPage } from './pages/inbox.tsx';
@@ -99,6 +100,7 @@ function Route({ path, me }: { path: string; me: Me }) {
   switch (parts[0]) {
     case 'postmottak':
       if (!can(['operator'])) break;
+      if (parts[1] === 'avstemming') return <AvstemmingPage />;
       return parts[1] === 'bunke' && parts[2] ? <BatchPage id={parts[2]} /> : <MailRoomPage />;
     case 'manuell':
       if (!can(['operator'])) break;

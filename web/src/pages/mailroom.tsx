@@ -1,6 +1,7 @@
 import { Alert, BodyShort, Button, Heading, HStack, ProgressBar, Table, Tag, TextField, VStack } from '@navikt/ds-react';
 import { UploadIcon } from '@navikt/aksel-icons';
 import { useRef, useState } from 'react';
+import { AvstemmingSection } from './avstemming.tsx';
 import { api, upload, type Paged } from '../api.ts';
 import { Loading, Pager, useData } from '../components.tsx';
 import { bytes, dateTime } from '../format.ts';
@@ -65,6 +66,7 @@ export function MailRoomPage() {
           </>
         )}
       </section>
+      <AvstemmingSection />
     </VStack>
   );
 }
