@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler, type FastifyPluginAsyncZod, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { STAGES } from '../pipeline/stages.ts';
 import { UnsupportedTypeError } from '../services/batches.service.ts';
@@ -28,17 +28,25 @@ import { inboxRoutes } from './routes/inbox.routes.ts';
 import { manualRoutes } from './routes/manual.routes.ts';
 import { overviewRoutes } from './routes/overview.routes.ts';
 import { statusRoutes } from './routes/status.routes.ts';
+import type { RouteOptions } from './routes/common.ts';
 
 const ROUTES = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
 
+/** Every route the app registered (method and path): the API, the queue dashboard, the web app, the docs. */
+export function allRoutes(app: FastifyInstance): Array<{ method: string; url: string }> {
+  return [...(ROUTES.get(app) ?? [])];
+}
+
 /** Every /api route the app registered (method and path), e.g. to check the OpenAPI document covers them. */
 export function apiRoutes(app: FastifyInstance): Array<{ method: string; url: string }> {
-  return [...(ROUTES.get(app) ?? [])];
+  return allRoutes(app).filter((r) => r.url.startsWith('/api/'));
 }
 
 export interface ApiOptions {
   /** Shared with tests that sign their own dev tokens. */
   tokens?: Tokens;
+  /** More route plugins, registered like the others (the access canary's test build adds a route left open on purpose). */
+  plugins?: Array<FastifyPluginAsyncZod<RouteOptions>>;
 }
 
 /** The HTTP API and the web app: plugins here, routes in routes/ (no SQL there, only services). */
@@ -48,7 +56,6 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   const registered: Array<{ method: string; url: string }> = [];
   ROUTES.set(app, registered);
   app.addHook('onRoute', (r) => {
-    if (!r.url.startsWith('/api/')) return;
     for (const method of [r.method].flat()) if (method !== 'HEAD') registered.push({ method, url: r.url });
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -102,6 +109,7 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   app.register(adminRoutes, routes);
   app.register(foerstesideRoutes, routes);
   app.register(reconciliationRoutes, routes);
+  for (const plugin of opts.plugins ?? []) app.register(plugin, routes);
 
   registerQueueBoard(app, ctx, tokens);
   registerWeb(app, ctx);

@@ -17,6 +17,18 @@ const IngestQuery = z.object({
 
 const UploadFields = z.object({ batchId: BatchId.optional(), batchName: z.string().min(1).max(200).optional() });
 
+/** Bodies that are files: documented for the OpenAPI document, read as streams (never parsed as JSON). */
+const RawFile = z.any().meta({ type: 'string', format: 'binary', description: 'the file\'s bytes' });
+const UploadForm = z.any().meta({
+  type: 'object',
+  properties: {
+    batchId: { type: 'string', pattern: '^B\\d+$', description: 'add to this open batch' },
+    batchName: { type: 'string', description: 'name of a new batch' },
+    files: { type: 'array', items: { type: 'string', format: 'binary' }, description: 'scans (PDF, TIFF, PNG, JPEG) or vendor zips' },
+  },
+  required: ['files'],
+});
+
 export const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const tags = ['mail room'];
 
@@ -45,7 +57,7 @@ export const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     preHandler: roles('operator'),
     schema: {
       tags, summary: 'Upload scanned files or vendor zips (multipart/form-data; fields batchId, batchName, then files)',
-      security: bearerAuth, consumes: ['multipart/form-data'], response: { 201: IngestReportBody, ...errors, 413: errors[400], 415: errors[400] },
+      security: bearerAuth, consumes: ['multipart/form-data'], body: UploadForm, response: { 201: IngestReportBody, ...errors, 413: errors[400], 415: errors[400] },
     },
   }, async (req, reply) => {
     if (!req.isMultipart()) throw new InvalidInputError('send filene som multipart/form-data');
@@ -63,7 +75,7 @@ export const batchRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   app.post('/api/ingest', {
     preHandler: roles('operator'),
     bodyLimit: ctx.config.MAX_UPLOAD_BYTES,
-    schema: { tags, summary: 'Upload one file as the raw body (application/octet-stream)', security: bearerAuth, querystring: IngestQuery, response: { 201: IngestReportBody, ...errors, 413: errors[400], 415: errors[400] } },
+    schema: { tags, summary: 'Upload one file as the raw body (application/octet-stream)', security: bearerAuth, consumes: ['application/octet-stream'], body: RawFile, querystring: IngestQuery, response: { 201: IngestReportBody, ...errors, 413: errors[400], 415: errors[400] } },
   }, async (req, reply) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const report = await ingestRaw(ctx, actorOf(req), { name: req.query.filename, data: body }, req.query);

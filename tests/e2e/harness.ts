@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
@@ -103,20 +103,28 @@ export interface Seed {
   pages?: string[][];
   /** Leave it in the manual queue with this reason instead of routing it. */
   manual?: string;
+  /** In the manual queue, keep the person (as when vendor metadata named them). */
+  manualWithPerson?: boolean;
+  /** The scanned file's name (default seed-<hash>.png). */
+  fileName?: string;
+  /** Add to this batch instead of a new one. */
+  batchId?: string;
+  /** Store the real SHA-256 of the first page as the document's hash, so uploading those bytes again is a duplicate. */
+  contentHash?: boolean;
 }
 
 /**
  * A document as the pipeline would leave it (split, read, identified, attached, routed), written
  * straight through the repositories so browser tests need no OCR.
  */
-export async function seedDocument(ctx: Context, s: Seed): Promise<{ id: string; caseId: string | null; units: string[] }> {
-  const batch = await createBatch(ctx.db, 'seed', 'test');
+export async function seedDocument(ctx: Context, s: Seed): Promise<{ id: string; caseId: string | null; units: string[]; batchId: string; original: Buffer }> {
+  const batch = s.batchId ? { id: s.batchId } : await createBatch(ctx.db, 'seed', 'test');
   const pages = s.pages ?? [[s.title ?? 'Søknad', `Fødselsnummer: ${s.person?.id ?? 'ukjent'}`, 'Jeg søker om ytelse.']];
-  const sha = randomBytes(32).toString('hex');
-  const originalKey = `originals/${sha.slice(0, 2)}/${sha}`;
   const first = await pagePng(pages[0]!);
+  const sha = s.contentHash ? createHash('sha256').update(first).digest('hex') : randomBytes(32).toString('hex');
+  const originalKey = `originals/${sha.slice(0, 2)}/${sha}`;
   await ctx.store.put(originalKey, first, 'image/png');
-  const doc = (await insertDocument(ctx.db, { batchId: batch.id, fileName: `seed-${sha.slice(0, 6)}.png`, mediaType: 'image/png', sha256: sha, originalKey, sizeBytes: first.length, vendorMetadata: null, externalRef: null }))!;
+  const doc = (await insertDocument(ctx.db, { batchId: batch.id, fileName: s.fileName ?? `seed-${sha.slice(0, 6)}.png`, mediaType: 'image/png', sha256: sha, originalKey, sizeBytes: first.length, vendorMetadata: null, externalRef: null }))!;
   await appendEvent(ctx.db, doc.id, 'received', { batchId: batch.id, file: doc.fileName, mediaType: 'image/png', channel: 'SKAN' });
   for (const [i, lines] of pages.entries()) {
     const key = `pages/${doc.id}/${i + 1}.png`;
@@ -129,10 +137,11 @@ export async function seedDocument(ctx: Context, s: Seed): Promise<{ id: string;
   await completeStage(ctx.db, doc.id, 'ocr_at', { stage: 'identify' });
   await appendEvent(ctx.db, doc.id, 'ocr-done', { pages: pages.length, meanConfidence: 91, ms: 5 });
   if (s.manual) {
-    await completeStage(ctx.db, doc.id, 'identified_at', { stage: 'attach', tema: s.tema, documentKind: s.kind, personId: null, confidence: 0.3, formNumber: s.formNumber ?? null, classification: { reasons: ['no valid person id'] } });
+    const personId = s.manualWithPerson ? s.person?.id ?? null : null;
+    await completeStage(ctx.db, doc.id, 'identified_at', { stage: 'attach', tema: s.tema, documentKind: s.kind, personId, confidence: 0.3, formNumber: s.formNumber ?? null, classification: { reasons: [personId ? 'person id from vendor metadata' : 'no valid person id'] } });
     await updateDocument(ctx.db, doc.id, { status: 'manual', stage: 'identify', manualReason: s.manual });
     await appendEvent(ctx.db, doc.id, 'sent-to-manual', { stage: 'identify', reason: s.manual });
-    return { id: doc.id, caseId: null, units: [] };
+    return { id: doc.id, caseId: null, units: [], batchId: batch.id, original: first };
   }
   return inTransaction(ctx.db, async (tx) => {
     await completeStage(tx, doc.id, 'identified_at', {
@@ -153,7 +162,7 @@ export async function seedDocument(ctx: Context, s: Seed): Promise<{ id: string;
     const units = decision.destinations.map((d) => d.unitId);
     await appendEvent(tx, doc.id, 'routed', { policy: decision.policyId, rule: decision.ruleId, ruleSource: decision.ruleSource, units, restricted: decision.restricted, notes: [] });
     await appendEvent(tx, doc.id, 'delivered', { units: decision.destinations.map((d) => ({ unitId: d.unitId, unitType: d.unitType })) });
-    return { id: doc.id, caseId, units };
+    return { id: doc.id, caseId, units, batchId: batch.id, original: first };
   });
 }
 
