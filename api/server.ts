@@ -15,7 +15,10 @@ import { STAGES } from '../pipeline/stages.ts';
 import { UnsupportedTypeError } from '../services/batches.service.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../services/errors.ts';
 import type { Context } from '../app/context.ts';
-import { authenticate, bearer, BOARD_COOKIE, cookie, registerAuth, unauthorized } from './auth/plugin.ts';
+import { authenticate, recordRefusal, registerAuth, SESSION_COOKIE, unauthorized } from './auth/plugin.ts';
+import { explainIssues } from './validation-text.ts';
+import { strictlyConfidentialIds } from '../storage/repositories/document-access.repository.ts';
+import { bytesNb, TooLargeError } from './routes/common.ts';
 import { Tokens } from './auth/tokens.ts';
 import { adminRoutes } from './routes/admin.routes.ts';
 import { authRoutes } from './routes/auth.routes.ts';
@@ -63,22 +66,26 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   // Raw uploads are the file's bytes as they are; the type is read from the bytes, not the header.
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.config.MAX_UPLOAD_BYTES }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string; recorded?: boolean }, req, reply) => {
     const send = (code: number, error: string, message: string) => reply.code(code).send({ error, message });
     if (hasZodFastifySchemaValidationErrors(err)) {
-      return send(400, 'bad-request', err.validation.map((v) => `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || err.validationContext}: ${v.message}`).join('; '));
+      return send(400, 'bad-request', explainIssues(err.validation.map((v) => ({ path: v.instancePath, code: v.keyword, params: v.params })), err.validationContext));
     }
-    if (err instanceof z.ZodError) return send(400, 'bad-request', err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (err instanceof z.ZodError) return send(400, 'bad-request', explainIssues(err.issues.map((i) => ({ path: `/${i.path.join('/')}`, code: i.code, params: i as unknown as Record<string, unknown> }))));
     if (err instanceof NotFoundError) return send(404, 'not-found', err.message);
-    if (err instanceof ForbiddenError) return send(403, 'forbidden', err.message);
+    if (err instanceof ForbiddenError) {
+      // A refusal the service did not record itself (a role or unit outside the user's) is recorded here.
+      if (!err.recorded && req.user) await recordRefusal(ctx, req, req.user, req.channel).catch(() => {});
+      return send(403, 'forbidden', err.message);
+    }
     if (err instanceof ConflictError) return send(409, 'conflict', err.message);
     if (err instanceof UnsupportedTypeError) return send(415, 'unsupported-type', err.message);
     if (err instanceof InvalidInputError) return send(400, 'bad-request', err.message);
-    if (err.statusCode === 413) return send(413, 'too-large', `filen er større enn grensen på ${ctx.config.MAX_UPLOAD_BYTES} byte`);
-    if (err.statusCode === 415) return send(415, 'unsupported-type', err.message);
-    if (err.statusCode && err.statusCode < 500) return send(err.statusCode, 'bad-request', err.message);
-    ctx.log.error({ err: err.message }, 'request failed');
-    return send(500, 'internal', 'intern feil');
+    if (err.statusCode === 413) return send(413, 'too-large', err instanceof TooLargeError ? err.message : `filen er større enn grensen på ${bytesNb(ctx.config.MAX_UPLOAD_BYTES)}`);
+    if (err.statusCode === 415) return send(415, 'unsupported-type', 'ukjent innholdstype');
+    if (err.statusCode && err.statusCode < 500) return send(err.statusCode, 'bad-request', 'forespørselen kunne ikke leses');
+    ctx.log.error({ err: err.message, route: req.routeOptions.url }, 'request failed');
+    return send(500, 'internal', 'noe gikk galt hos oss; prøv igjen, og meld fra om det gjentar seg');
   });
 
   app.addHook('onSend', async (_req, reply) => {
@@ -88,7 +95,7 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   app.register(fastifySwagger, {
     openapi: {
       info: { title: 'intake', description: 'NAV sentralt postmottak: skanning, mottak og ruting', version: '0.1.0' },
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
     },
     transform: jsonSchemaTransform,
   });
@@ -116,25 +123,55 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   return app;
 }
 
-/** BullMQ's own dashboard (bull-board) for operators and administrators. */
+/** A small page in Norwegian for a browser that asked for a page it may not see. */
+function htmlPage(title: string, text: string): string {
+  const esc = (x: string) => x.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return `<!doctype html><html lang="nb"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head>`
+    + `<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; padding: 0 1rem"><main><h1>${esc(title)}</h1><p>${esc(text)}</p><p><a href="/">Til forsiden</a></p></main></body></html>`;
+}
+
+/**
+ * BullMQ's own dashboard (bull-board), for administrators, read-only: no pausing, emptying or
+ * adding jobs from here. Jobs of strictly confidential documents do not exist for it: their ids are
+ * masked in every answer and looking one up by id answers as for a job that does not exist.
+ */
 function registerQueueBoard(app: FastifyInstance, ctx: Context, tokens: Tokens): void {
   const board = new FastifyAdapter();
+  const readOnly = (q: ConstructorParameters<typeof BullMQAdapter>[0]) => new BullMQAdapter(q, { readOnlyMode: true, allowRetries: false });
   // @bull-board/fastify pins its own copy of @bull-board/api: same shape, separate declarations.
-  createBullBoard({ queues: [...STAGES.map((s) => new BullMQAdapter(ctx.queues.byStage[s])), new BullMQAdapter(ctx.queues.deviations)], serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
+  createBullBoard({ queues: [...STAGES.map((s) => readOnly(ctx.queues.byStage[s])), readOnly(ctx.queues.deviations)], serverAdapter: board as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'] });
   board.setBasePath('/admin/queues');
   app.register(async (scope) => {
     scope.addHook('onRequest', async (req, reply) => {
-      const user = await authenticate(ctx, tokens, cookie(req, BOARD_COOKIE) ?? bearer(req));
-      if (!user || (user.role !== 'operator' && user.role !== 'admin')) return unauthorized(reply);
+      const page = !req.url.startsWith('/admin/queues/api/') && String(req.headers.accept ?? '').includes('text/html');
+      const who = await authenticate(ctx, tokens, req);
+      if (!who) return page ? reply.redirect(`/?neste=${encodeURIComponent('/admin/queues')}`) : unauthorized(reply);
+      if (who.user.role !== 'admin') {
+        await recordRefusal(ctx, req, who.user, who.channel);
+        const text = 'Kødashbordet er bare for administratorer.';
+        return page ? reply.code(403).type('text/html').send(htmlPage('Ingen tilgang', text)) : reply.code(403).send({ error: 'forbidden', message: text });
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return reply.code(405).send({ error: 'read-only', message: 'kødashbordet kan bare leses: jobber endres ikke herfra' });
+      }
+      // Asked by id, a job of a strictly confidential document is looked up as one that does not exist.
+      const params = req.params as { jobId?: string } | undefined;
+      if (params?.jobId && (await strictlyConfidentialIds(ctx.db, documentIdsIn(params.jobId))).size > 0) params.jobId = 'finnes-ikke';
     });
-    // bull-board's page links Google Fonts; nothing may be fetched from outside (it falls back to the system font).
+    // Job ids and data name documents: a strictly confidential one is masked wherever it appears.
     scope.addHook('onSend', async (_req, reply, payload) => {
-      if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').includes('text/html')) return payload;
-      return payload.replace(/<link[^>]+href="https?:\/\/[^"]*"[^>]*>/g, '');
+      if (typeof payload !== 'string') return payload;
+      const html = String(reply.getHeader('content-type') ?? '').includes('text/html');
+      // bull-board's page links Google Fonts; nothing may be fetched from outside (it falls back to the system font).
+      const text = html ? payload.replace(/<link[^>]+href="https?:\/\/[^"]*"[^>]*>/g, '') : payload;
+      const hidden = await strictlyConfidentialIds(ctx.db, documentIdsIn(text));
+      return hidden.size ? text.replace(/\bJP\d+\b/g, (id) => (hidden.has(id) ? 'skjermet' : id)) : text;
     });
     await scope.register(board.registerPlugin(), { prefix: '/admin/queues' });
   });
 }
+
+const documentIdsIn = (text: string) => [...new Set(text.match(/\bJP\d+\b/g) ?? [])];
 
 /** The built web app (web/dist); any other browser path gets index.html (client-side pages). */
 function registerWeb(app: FastifyInstance, ctx: Context): void {
@@ -147,9 +184,9 @@ function registerWeb(app: FastifyInstance, ctx: Context): void {
   }
   app.setNotFoundHandler(async (req, reply) => {
     if (req.method !== 'GET' || req.url.startsWith('/api/') || req.url.startsWith('/admin/')) {
-      return reply.code(404).send({ error: 'not-found', message: `ingen rute ${req.method} ${req.url.split('?')[0]}` });
+      return reply.code(404).send({ error: 'not-found', message: 'finnes ikke' });
     }
-    if (!existsSync(index)) return reply.code(503).type('text/plain').send('web app not built: run npm run build:web');
+    if (!existsSync(index)) return reply.code(503).type('text/html').send(htmlPage('Ikke klar', 'Nettsidene er ikke bygget ennå (npm run build:web).'));
     return reply.type('text/html').header('cache-control', 'no-cache').send(await readFile(index));
   });
 }

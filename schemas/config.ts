@@ -50,6 +50,8 @@ const ConfigSchema = z.object({
   AUTH_ISSUER: z.string().url().optional(),
   AUTH_AUDIENCE: z.string().min(1).optional(),
   AUTH_JWKS_URL: z.string().url().optional(),
+  /** The web app's client id at the identity provider: its tokens (azp/appid) are logged as channel "web", all others as "api". */
+  AUTH_WEB_CLIENT_ID: z.string().min(1).optional(),
   /** Where the browser goes to sign in in oidc mode (e.g. a login sidecar's path). */
   AUTH_LOGIN_URL: z.string().default('/oauth2/login'),
   /** Key for dev tokens; unset: a random key per process (tokens end with the process). */

@@ -106,11 +106,16 @@ export const PolicySchema = z
     p.rules.forEach((r, i) => {
       if (!r.when.addressProtection?.includes('strengt-fortrolig')) return;
       if (i !== 0 || !r.to || r.to.some((d) => d.unitType !== 'vikafossen') || r.restrict !== 'strengt-fortrolig') {
-        ctx.addIssue({ code: 'custom', message: `rule ${r.id}: strengt fortrolig adresse must be the first rule, restricted, and go only to vikafossen` });
+        ctx.addIssue({ code: 'custom', message: `regel ${r.id}: regelen for strengt fortrolig adresse (kode 6) må være første regel, begrense innsyn (restrict) og bare gå til NAV Vikafossen` });
+      }
+      // Narrowed (e.g. only tema AAP), the rule would let other kode-6 documents fall through to rules that may not take them.
+      const keys = Object.keys(r.when);
+      if (keys.length !== 1 || r.when.addressProtection!.length !== 1) {
+        ctx.addIssue({ code: 'custom', message: `regel ${r.id}: regelen for kode 6 må gjelde alle dokumenter til personer med strengt fortrolig adresse (bare "addressProtection": ["strengt-fortrolig"], ikke smalere)` });
       }
     });
     if (!p.rules.some((r) => r.when.addressProtection?.includes('strengt-fortrolig'))) {
-      ctx.addIssue({ code: 'custom', message: 'a policy needs a first rule for strengt fortrolig adresse (kode 6)' });
+      ctx.addIssue({ code: 'custom', message: 'en rutingspolicy må ha en første regel for strengt fortrolig adresse (kode 6)' });
     }
     // Refinements run even when `rules` failed its own checks (e.g. empty): guard, don't crash.
     const last = p.rules.at(-1);

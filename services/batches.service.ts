@@ -31,7 +31,7 @@ export interface Reconciliation {
   /** Files received = documents + duplicates + set aside. */
   received: number;
   processed: number;
-  documents: Array<{ id: string; file: string; status: string; stage: string; pages: number | null; tema: string | null; protected: boolean }>;
+  documents: Array<{ id: string; file: string; status: string; stage: string; pages: number | null; tema: string | null; protected: boolean; mergedInto: string | null }>;
   setAside: Array<{ name: string; reason: string }>;
 }
 
@@ -43,15 +43,22 @@ export async function reconcileBatch(ctx: Ctx, actor: Actor, id: string): Promis
   const docs = await listDocuments(ctx.db, { batchId: id });
   const facts = await documentFacts(ctx.db, docs.map((d) => d.id));
   const special = protectedUnits(ctx);
+  const targets = [...new Set([...facts.values()].map((f) => f.mergedInto).filter((x): x is string => Boolean(x)))];
+  const targetFacts = await documentFacts(ctx.db, targets);
+  const hiddenTargets = new Map(targets.map((t) => [t, !targetFacts.get(t) || !mayKnowOf(actor.user, targetFacts.get(t)!, special)]));
   return {
     batch: toOverview(counts),
     received: counts.documents + counts.duplicates + counts.setAside,
     processed: docs.filter((d) => d.status !== 'processing').length,
     documents: docs.map((d) => {
       const f = facts.get(d.id);
-      const hidden = !f || !mayKnowOf(actor.user, f, special);
+      // A merged document is shown as merged (its pages live on in the other), unless that one is hidden.
+      const mergedInto = f?.mergedInto ?? null;
+      const target = mergedInto ? hiddenTargets.get(mergedInto) : undefined;
+      const hidden = !f || (mergedInto ? target === true : !mayKnowOf(actor.user, f, special));
       // A strictly confidential document is counted, never described.
-      return { id: hidden ? '—' : d.id, file: hidden ? 'skjermet dokument' : d.fileName, status: d.status, stage: d.stage, pages: d.pageCount, tema: hidden ? null : d.tema, protected: hidden };
+      if (hidden) return { id: '—', file: 'skjermet dokument', status: d.status, stage: d.stage, pages: null, tema: null, protected: true, mergedInto: null };
+      return { id: d.id, file: d.fileName, status: d.status, stage: d.stage, pages: d.pageCount, tema: d.tema, protected: false, mergedInto };
     }),
     setAside: await listSetAside(ctx.db, id),
   };
@@ -81,20 +88,37 @@ export class UnsupportedTypeError extends InvalidInputError {
   }
 }
 
+/** An ingest report as the uploader may see it: a duplicate of a document they may not know of does not name it. */
+export interface UploadReport extends Omit<IngestReport, 'duplicates'> {
+  duplicates: Array<{ file: string; existingDocumentId: string | null }>;
+}
+
+async function forUploader(ctx: Ctx, actor: Actor, r: IngestReport): Promise<UploadReport> {
+  const facts = await documentFacts(ctx.db, r.duplicates.map((d) => d.existingDocumentId));
+  const special = protectedUnits(ctx);
+  return {
+    ...r,
+    duplicates: r.duplicates.map((d) => {
+      const f = facts.get(d.existingDocumentId);
+      return { file: d.file, existingDocumentId: f && mayKnowOf(actor.user, { ...f, mergedInto: null }, special) ? d.existingDocumentId : null };
+    }),
+  };
+}
+
 /** Files uploaded in the browser: a new batch, or more files to an open one. */
-export async function uploadFiles(ctx: Ctx, actor: Actor, files: IncomingFile[], opts: { batchId?: string; batchName?: string }): Promise<IngestReport> {
+export async function uploadFiles(ctx: Ctx, actor: Actor, files: IncomingFile[], opts: { batchId?: string; batchName?: string }): Promise<UploadReport> {
   requireRole(actor, 'operator');
   if (files.length === 0) throw new InvalidInputError('ingen filer i opplastingen');
   checkUploadTypes(files);
   if (opts.batchId && !(await getBatch(ctx.db, opts.batchId))) throw new NotFoundError(`fant ikke bunke ${opts.batchId}`);
-  return ingest(ctx, files, { batchName: opts.batchName ?? files[0]!.name, batchId: opts.batchId, source: 'web' });
+  return forUploader(ctx, actor, await ingest(ctx, files, { batchName: opts.batchName ?? files[0]!.name, batchId: opts.batchId, source: 'web' }));
 }
 
 /** One file as a raw request body (scripts, the demo, scanner stations). */
-export async function ingestRaw(ctx: Ctx, actor: Actor, file: IncomingFile, opts: { batchId?: string; batchName?: string }): Promise<IngestReport> {
+export async function ingestRaw(ctx: Ctx, actor: Actor, file: IncomingFile, opts: { batchId?: string; batchName?: string }): Promise<UploadReport> {
   requireRole(actor, 'operator');
   if (file.data.length === 0) throw new InvalidInputError('tom opplasting');
   checkUploadTypes([file]);
   if (opts.batchId && !(await getBatch(ctx.db, opts.batchId))) throw new NotFoundError(`fant ikke bunke ${opts.batchId}`);
-  return ingest(ctx, [file], { batchName: opts.batchName ?? file.name, batchId: opts.batchId, source: 'api' });
+  return forUploader(ctx, actor, await ingest(ctx, [file], { batchName: opts.batchName ?? file.name, batchId: opts.batchId, source: 'api' }));
 }

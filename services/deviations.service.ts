@@ -1,10 +1,12 @@
-import { deviationStats, lastSweep, listDeviations, type DeviationKind, type DeviationRow, type DeviationStats } from '../storage/repositories/deviations.repository.ts';
+import { closeDeviation as close, deviationStats, getDeviation, lastSweep, listDeviations, type DeviationKind, type DeviationRow, type DeviationScope, type DeviationStats } from '../storage/repositories/deviations.repository.ts';
+import { strictlyConfidentialIds } from '../storage/repositories/document-access.repository.ts';
 import type { Context } from '../app/context.ts';
-import { requireRole, type Actor } from './access.service.ts';
-import { ForbiddenError } from './errors.ts';
+import { isSpecialCaseworker, protectedUnits, requireRole, type Actor } from './access.service.ts';
+import { recordLookup } from './audit.service.ts';
+import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 
-type Ctx = Pick<Context, 'db' | 'directory'>;
+type Ctx = Pick<Context, 'db' | 'directory' | 'reference'>;
 
 export interface Deviation extends Omit<DeviationRow, 'detectedAt' | 'resolvedAt'> {
   unitName: string | null;
@@ -12,21 +14,27 @@ export interface Deviation extends Omit<DeviationRow, 'detectedAt' | 'resolvedAt
   resolvedAt: string | null;
 }
 
-/** Caseworkers see their own units' deviations; the mail room and administrators see all. */
-function scope(actor: Actor, unitId?: string): string[] | null {
+/**
+ * Caseworkers see their own units' deviations; the mail room and administrators see all, except
+ * those of strictly confidential documents and of NAV Vikafossen, which only its caseworkers see.
+ */
+function scope(ctx: Ctx, actor: Actor, unitId?: string): DeviationScope {
   requireRole(actor, 'caseworker', 'operator', 'admin');
-  if (actor.user.role !== 'caseworker') return unitId ? [unitId] : null;
+  const special = protectedUnits(ctx);
+  const base = { includeProtected: isSpecialCaseworker(actor.user, special), protectedUnits: [...special] };
+  if (actor.user.role !== 'caseworker') return { ...base, unitIds: unitId ? [unitId] : null };
   if (unitId && !actor.user.units.includes(unitId)) throw new ForbiddenError(`du er ikke knyttet til enhet ${unitId}`);
-  return unitId ? [unitId] : actor.user.units;
+  return { ...base, unitIds: unitId ? [unitId] : actor.user.units };
 }
+
+const toDeviation = (ctx: Ctx) => (r: DeviationRow): Deviation => ({
+  ...r, unitName: r.unitId ? ctx.directory.unit(r.unitId)?.name ?? null : null, detectedAt: r.detectedAt.toISOString(), resolvedAt: r.resolvedAt?.toISOString() ?? null,
+});
 
 export async function listUnitDeviations(ctx: Ctx, actor: Actor, f: { unitId?: string; kind?: DeviationKind; open?: boolean }, page: Page): Promise<Paged<Deviation>> {
   // Stuck documents and missing attachments are found by the background sweep, not here.
-  const units = scope(actor, f.unitId);
-  const { rows, total } = await listDeviations(ctx.db, { unitIds: units, kind: f.kind, open: f.open, ...page.sql });
-  return paged(rows.map((r) => ({
-    ...r, unitName: r.unitId ? ctx.directory.unit(r.unitId)?.name ?? null : null, detectedAt: r.detectedAt.toISOString(), resolvedAt: r.resolvedAt?.toISOString() ?? null,
-  })), total, page);
+  const { rows, total } = await listDeviations(ctx.db, { ...scope(ctx, actor, f.unitId), kind: f.kind, open: f.open, ...page.sql });
+  return paged(rows.map(toDeviation(ctx)), total, page);
 }
 
 export interface DeviationStatistics extends DeviationStats {
@@ -37,10 +45,35 @@ export interface DeviationStatistics extends DeviationStats {
 
 /** Per rule (misrouted against routed) and per unit, so that a bad routing rule shows in numbers. */
 export async function deviationStatistics(ctx: Ctx, actor: Actor, unitId?: string): Promise<DeviationStatistics> {
-  const units = scope(actor, unitId);
-  const [s, sweep] = await Promise.all([deviationStats(ctx.db, units), lastSweep(ctx.db)]);
+  const [s, sweep] = await Promise.all([deviationStats(ctx.db, scope(ctx, actor, unitId)), lastSweep(ctx.db)]);
   return {
     perRule: s.perRule, perUnit: s.perUnit.map((u) => ({ ...u, unitName: ctx.directory.unit(u.unitId)?.name ?? '' })),
     lastSweepAt: sweep?.finishedAt.toISOString() ?? null,
   };
+}
+
+/**
+ * Closes a deviation with a note: a caseworker of its unit, or the mail room and administrators.
+ * One they may not see answers as one that does not exist; the action is recorded.
+ */
+export async function closeUnitDeviation(ctx: Ctx, actor: Actor, id: number, note: string): Promise<Deviation> {
+  requireRole(actor, 'caseworker', 'operator', 'admin');
+  const special = protectedUnits(ctx);
+  const row = await getDeviation(ctx.db, id);
+  const hidden = row && !isSpecialCaseworker(actor.user, special)
+    && ((row.unitId !== null && special.has(row.unitId)) || (row.documentId !== null && (await strictlyConfidentialIds(ctx.db, [row.documentId])).size > 0));
+  const log = (outcome: 'granted' | 'denied' | 'not-found') => recordLookup(ctx, actor, {
+    action: 'deviation:close', subject: String(id), purpose: 'oppfølging av avvik', outcome, documentIds: row?.documentId && outcome !== 'not-found' ? [row.documentId] : [],
+  });
+  if (!row || hidden) {
+    await log(row ? 'denied' : 'not-found');
+    throw new NotFoundError(`fant ikke avvik ${id}`);
+  }
+  if (actor.user.role === 'caseworker' && !(row.unitId && actor.user.units.includes(row.unitId))) {
+    await log('denied');
+    throw new ForbiddenError('avviket gjelder en annen enhet', true);
+  }
+  if (!(await close(ctx.db, id, actor.user.id, note))) throw new ConflictError(`avvik ${id} er allerede lukket`);
+  await log('granted');
+  return toDeviation(ctx)((await getDeviation(ctx.db, id))!);
 }

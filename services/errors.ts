@@ -2,7 +2,8 @@ export { NotFoundError } from './status.service.ts';
 
 /** The user may not do this (a role or unit outside theirs). */
 export class ForbiddenError extends Error {
-  constructor(message = 'ingen tilgang') {
+  /** @param recorded the service has written the refusal to the access log itself */
+  constructor(message = 'du har ikke tilgang til dette', readonly recorded = false) {
     super(message);
     this.name = 'ForbiddenError';
   }

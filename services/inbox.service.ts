@@ -1,13 +1,13 @@
 import { inTransaction } from '../storage/db/pool.ts';
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
-import { countReturns, listInbox, returnDelivery, sendBackToMailRoom, takeDelivery, type InboxItemRow } from '../storage/repositories/document-actions.repository.ts';
+import { countReturns, listInbox, returnDelivery, sendBackToMailRoom, takeDelivery, type InboxFilter, type InboxItemRow } from '../storage/repositories/document-actions.repository.ts';
 import { addCorrection } from '../storage/repositories/corrections.repository.ts';
 import { addDeviation } from '../storage/repositories/deviations.repository.ts';
 import { getDocument, updateDocument } from '../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
 import type { Context } from '../app/context.ts';
-import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
+import { isStrictlyConfidential, protectedUnits, protectionOf, requireRole, type Actor, type Protection } from './access.service.ts';
 import { authorizeContent } from './document.service.ts';
 import { recordLookup } from './audit.service.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from './errors.ts';
@@ -20,32 +20,37 @@ export interface InboxItem extends Omit<InboxItemRow, 'receivedAt' | 'deliveredA
   receivedAt: string;
   deliveredAt: string;
   takenAt: string | null;
+  protection: Protection | null;
 }
 
-function requireUnit(actor: Actor, unitId: string): void {
+/** The unit must be the caseworker's; a refusal is recorded with what was asked for. */
+async function requireUnit(ctx: Ctx, actor: Actor, unitId: string, action: string, documentId?: string): Promise<void> {
   requireRole(actor, 'caseworker');
-  if (!actor.user.units.includes(unitId)) throw new ForbiddenError(`du er ikke knyttet til enhet ${unitId}`);
+  if (actor.user.units.includes(unitId)) return;
+  await recordLookup(ctx, actor, { action, subject: documentId ?? unitId, purpose: 'saksbehandling: innboks', outcome: 'denied', documentIds: documentId ? [documentId] : [] });
+  throw new ForbiddenError(`du er ikke knyttet til enhet ${unitId}`, true);
 }
 
-/** The unit's ready documents, oldest first; listing them is a read of those persons' cases. */
-export async function unitInbox(ctx: Ctx, actor: Actor, unitId: string, state: 'new' | 'taken' | 'all', page: Page): Promise<Paged<InboxItem>> {
-  requireUnit(actor, unitId);
-  const { rows, total } = await listInbox(ctx.db, unitId, { state, ...page.sql });
-  const facts = await documentFacts(ctx.db, rows.map((r) => r.documentId));
+/** The unit's ready documents, oldest first by default; listing them is a read of those persons' cases. */
+export async function unitInbox(ctx: Ctx, actor: Actor, unitId: string, f: Pick<InboxFilter, 'state' | 'tema' | 'q' | 'sort'>, page: Page): Promise<Paged<InboxItem>> {
+  await requireUnit(ctx, actor, unitId, 'inbox:list');
   const special = protectedUnits(ctx);
-  const visible = rows.filter((r) => { const f = facts.get(r.documentId); return f && mayKnowOf(actor.user, f, special); });
+  // Strictly confidential documents are counted and listed only in NAV Vikafossen's own inbox.
+  const { rows, total } = await listInbox(ctx.db, unitId, { ...f, hideStrictlyConfidential: !special.has(unitId), ...page.sql });
+  const facts = await documentFacts(ctx.db, rows.map((r) => r.documentId));
   await recordLookup(ctx, actor, {
     action: 'inbox:list', subject: unitId, purpose: 'saksbehandling: innboks',
-    documentIds: visible.map((r) => r.documentId), personIds: visible.map((r) => r.personId).filter((p): p is string => Boolean(p)),
+    documentIds: rows.map((r) => r.documentId), personIds: rows.map((r) => r.personId).filter((p): p is string => Boolean(p)),
   });
-  return paged(visible.map((r) => ({
-    ...r, receivedAt: r.receivedAt.toISOString(), deliveredAt: r.deliveredAt.toISOString(), takenAt: r.takenAt?.toISOString() ?? null,
-  })), total, page);
+  return paged(rows.map((r) => {
+    const fa = facts.get(r.documentId);
+    return { ...r, receivedAt: r.receivedAt.toISOString(), deliveredAt: r.deliveredAt.toISOString(), takenAt: r.takenAt?.toISOString() ?? null, protection: fa ? protectionOf(fa) : null };
+  }), total, page);
 }
 
 /** The unit takes the document: it is received there, and the status says so. */
 export async function takeDocument(ctx: Ctx, actor: Actor, documentId: string, unitId: string): Promise<void> {
-  requireUnit(actor, unitId);
+  await requireUnit(ctx, actor, unitId, 'inbox:take', documentId);
   await authorizeContent(ctx, actor, documentId, 'inbox:take');
   await inTransaction(ctx.db, async (tx) => {
     if (!(await takeDelivery(tx, documentId, unitId, actor.user.id))) throw new ConflictError(`${documentId} er allerede tatt, eller ligger ikke i innboksen til ${unitId}`);
@@ -55,8 +60,9 @@ export async function takeDocument(ctx: Ctx, actor: Actor, documentId: string, u
 
 export interface ReturnResult {
   documentId: string;
-  outcome: 'rerouted' | 'mail-room';
-  units: string[];
+  /** rerouted: to other units by the rules; mail-room: to the mail room's manual queue; special-unit: kept in NAV Vikafossen's own manual queue (kode 6). */
+  outcome: 'rerouted' | 'mail-room' | 'special-unit';
+  units: Array<{ unitId: string; name: string }>;
   bounced: boolean;
 }
 
@@ -74,12 +80,13 @@ export const RETURN_REASONS = {
 export type ReturnReason = keyof typeof RETURN_REASONS;
 
 export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string, input: { unitId: string; reason: ReturnReason; comment?: string; via: 'rule' | 'mail-room'; tema?: string }): Promise<ReturnResult> {
-  requireUnit(actor, input.unitId);
+  await requireUnit(ctx, actor, input.unitId, 'inbox:return', documentId);
   if (input.tema && !ctx.reference.tema.has(input.tema)) throw new InvalidInputError(`ukjent tema ${input.tema}`);
-  await authorizeContent(ctx, actor, documentId, 'inbox:return');
+  const { facts: before } = await authorizeContent(ctx, actor, documentId, 'inbox:return');
+  const named = (unitId: string) => ({ unitId, name: ctx.directory.unit(unitId)?.name ?? '' });
   return inTransaction(ctx.db, async (tx) => {
     const doc = (await getDocument(tx, documentId))!;
-    const before = await latestDecision(tx, documentId);
+    const decided = await latestDecision(tx, documentId);
     // Free text stays with the deviation; the timeline gets the reason code only.
     const label = RETURN_REASONS[input.reason];
     const full = input.comment ? `${label}: ${input.comment}` : label;
@@ -87,7 +94,7 @@ export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string
       throw new ConflictError(`${documentId} ligger ikke i innboksen til ${input.unitId}`);
     }
     await appendEvent(tx, documentId, 'returned-misrouted', { unitId: input.unitId, reason: label, via: input.via, by: actor.user.id });
-    const deviation = { documentId, caseId: doc.caseId, unitId: input.unitId, policyId: before?.policyId ?? null, ruleId: before?.ruleId ?? null, reportedBy: actor.user.id };
+    const deviation = { documentId, caseId: doc.caseId, unitId: input.unitId, policyId: decided?.policyId ?? null, ruleId: decided?.ruleId ?? null, reportedBy: actor.user.id };
     await addDeviation(tx, { ...deviation, kind: 'misrouted', reason: full });
     const bounced = (await countReturns(tx, documentId)) > 1;
     if (bounced) await addDeviation(tx, { ...deviation, kind: 'bounced', reason: 'sendt tilbake mer enn én gang' });
@@ -98,13 +105,21 @@ export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string
       await updateDocument(tx, documentId, { tema: input.tema });
       tema = input.tema;
     }
+    // Kode 6 never leaves NAV Vikafossen: the rules could only send it back there, and the mail
+    // room may not see it. It waits in NAV Vikafossen's own manual queue for a person there.
+    if (isStrictlyConfidential(before)) {
+      const reason = `sendt tilbake fra ${input.unitId}: ${label}`;
+      await sendBackToMailRoom(tx, documentId, reason);
+      await appendEvent(tx, documentId, 'sent-to-manual', { stage: 'inbox', reason });
+      return { documentId, outcome: 'special-unit', units: [...protectedUnits(ctx)].map(named), bounced };
+    }
     if (input.via === 'rule') {
       const facts = (await documentFacts(tx, [documentId])).get(documentId)!;
       const decision = await decideRoute(ctx, tx, { tema, kind: doc.documentKind ?? 'other', personId: doc.personId }, [input.unitId, ...facts.activeUnits]);
       if (!goesToMailRoom(decision)) {
         await deliver(ctx, tx, documentId, decision, actor.user.id);
         await updateDocument(tx, documentId, { status: 'delivered' });
-        return { documentId, outcome: 'rerouted', units: decision.destinations.map((d) => d.unitId), bounced };
+        return { documentId, outcome: 'rerouted', units: decision.destinations.map((d) => named(d.unitId)), bounced };
       }
     }
     const reason = `sendt tilbake fra ${input.unitId}: ${label}`;

@@ -5,13 +5,16 @@ import { addCorrection, type CorrectedField } from '../storage/repositories/corr
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
 import { getDocument, type DocumentRow } from '../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
-import { applyManualReading, listManual, mergeInto, splitOff, type ManualItemRow } from '../storage/repositories/manual-queue.repository.ts';
+import { applyManualReading, listManual, lockDocument, mergeInto, splitOff, type ManualFilter, type ManualItemRow } from '../storage/repositories/manual-queue.repository.ts';
+import { listDeliveries } from '../storage/repositories/document-actions.repository.ts';
+import type { Tx } from '../storage/db/pool.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
 import type { Context } from '../app/context.ts';
-import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
+import { isSpecialCaseworker, isStrictlyConfidential, mayHandleManual, mayKnowOf, protectedUnits, protectionOf, type Actor, type Protection } from './access.service.ts';
 import { recordLookup } from './audit.service.ts';
-import { authorizeContent, buildView, type DocumentView } from './document.service.ts';
-import { ConflictError, InvalidInputError } from './errors.ts';
+import { buildView, policiesOf, type DocumentView } from './document.service.ts';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
+import { manualReasonNb } from './reason-text.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 import { decideRoute, deliver, goesToMailRoom, rearchive } from './routing-actions.ts';
 
@@ -19,32 +22,86 @@ type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' |
 
 export interface ManualItem extends Omit<ManualItemRow, 'receivedAt'> {
   receivedAt: string;
+  protection: Protection | null;
 }
 
 const PURPOSE = 'postmottak: manuell behandling';
+const PURPOSE_SPECIAL = 'manuell behandling: strengt fortrolig adresse';
 
-export async function manualQueue(ctx: Ctx, actor: Actor, page: Page): Promise<Paged<ManualItem>> {
-  requireRole(actor, 'operator');
-  const { rows, total } = await listManual(ctx.db, page.sql);
-  const facts = await documentFacts(ctx.db, rows.map((r) => r.documentId));
-  const special = protectedUnits(ctx);
-  const visible = rows.filter((r) => { const f = facts.get(r.documentId); return f && mayKnowOf(actor.user, f, special); });
-  await recordLookup(ctx, actor, {
-    action: 'manual:list', subject: 'manual-queue', purpose: PURPOSE,
-    documentIds: visible.map((r) => r.documentId), personIds: visible.map((r) => r.personId).filter((p): p is string => Boolean(p)),
-  });
-  return paged(visible.map((r) => ({ ...r, receivedAt: r.receivedAt.toISOString() })), total, page);
+/**
+ * Two manual queues: the mail room's (operators), and NAV Vikafossen's for strictly confidential
+ * documents that need a person (its caseworkers) — so such a document is never stranded where
+ * nobody may see it.
+ */
+function queueOf(ctx: Pick<Context, 'reference'>, actor: Actor): { special: boolean; purpose: string } {
+  if (actor.user.role === 'operator') return { special: false, purpose: PURPOSE };
+  if (isSpecialCaseworker(actor.user, protectedUnits(ctx))) return { special: true, purpose: PURPOSE_SPECIAL };
+  throw new ForbiddenError('den manuelle køen er for postmottaket');
 }
 
+export async function manualQueue(ctx: Ctx, actor: Actor, f: Pick<ManualFilter, 'tema' | 'q' | 'sort'>, page: Page): Promise<Paged<ManualItem>> {
+  const queue = queueOf(ctx, actor);
+  const { rows, total } = await listManual(ctx.db, { ...f, strictlyConfidential: queue.special, ...page.sql });
+  const facts = await documentFacts(ctx.db, rows.map((r) => r.documentId));
+  const policies = await policiesOf(ctx);
+  await recordLookup(ctx, actor, {
+    action: 'manual:list', subject: queue.special ? 'manuell kø (strengt fortrolig)' : 'manuell kø', purpose: queue.purpose,
+    documentIds: rows.map((r) => r.documentId), personIds: rows.map((r) => r.personId).filter((p): p is string => Boolean(p)),
+  });
+  return paged(rows.map((r) => {
+    const fa = facts.get(r.documentId);
+    return { ...r, reason: manualReasonNb(r.reason, policies), receivedAt: r.receivedAt.toISOString(), protection: fa ? protectionOf(fa) : null };
+  }), total, page);
+}
+
+/**
+ * The document, if this user handles it in a manual queue; every look (granted, refused, not
+ * found) is recorded. Not in a manual queue: a conflict, said in words.
+ */
 async function manualDocument(ctx: Ctx, actor: Actor, id: string, action: string): Promise<DocumentRow> {
-  requireRole(actor, 'operator');
-  const { doc } = await authorizeContent(ctx, actor, id, action, PURPOSE);
-  if (doc.status !== 'manual') throw new ConflictError(`${id} ligger ikke i den manuelle køen`);
+  const queue = queueOf(ctx, actor);
+  const special = protectedUnits(ctx);
+  const doc = await getDocument(ctx.db, id);
+  const facts = doc ? (await documentFacts(ctx.db, [id])).get(id) : undefined;
+  const log = (outcome: 'granted' | 'denied' | 'not-found') => recordLookup(ctx, actor, {
+    action, subject: id, purpose: queue.purpose, outcome, documentIds: outcome === 'not-found' ? [] : [id], personIds: doc?.personId ? [doc.personId] : [],
+  });
+  if (!doc || !facts) {
+    await log('not-found');
+    throw new NotFoundError(`fant ikke dokument ${id}`);
+  }
+  const handles = !facts.mergedInto && (isStrictlyConfidential(facts) ? queue.special : !queue.special);
+  if (!handles) {
+    await log('denied');
+    if (!mayKnowOf(actor.user, facts, special)) throw new NotFoundError(`fant ikke dokument ${id}`);
+    throw new ForbiddenError(queue.special ? 'bare strengt fortrolige dokumenter behandles her' : 'du har ikke tilgang til dette dokumentet', true);
+  }
+  if (!mayHandleManual(actor.user, facts, special)) {
+    await log('denied');
+    throw new ConflictError(`${id} ligger ikke i den manuelle køen`);
+  }
+  await log('granted');
   return doc;
+}
+
+/** Inside a transaction: the document is still in a manual queue, and nobody else acts on it until we are done. */
+async function stillManual(tx: Tx, id: string): Promise<void> {
+  const row = await lockDocument(tx, id);
+  if (!row || row.status !== 'manual' || row.mergedInto) throw new ConflictError(`${id} er nettopp behandlet av noen andre: åpne køen på nytt`);
 }
 
 export async function manualItem(ctx: Ctx, actor: Actor, id: string): Promise<DocumentView> {
   return buildView(ctx, await manualDocument(ctx, actor, id, 'manual:read'));
+}
+
+/** Units a document can be sent to by hand: NAV Vikafossen only for strictly confidential ones, and only there. */
+export function destinationUnits(ctx: Pick<Context, 'reference'>, actor: Actor): Array<{ unitId: string; name: string; type: string }> {
+  const special = protectedUnits(ctx);
+  const mine = isSpecialCaseworker(actor.user, special);
+  return ctx.reference.units
+    .filter((u) => u.type !== 'manual' && (mine ? special.has(u.id) : !special.has(u.id)))
+    .map((u) => ({ unitId: u.id, name: u.name, type: u.type }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
 }
 
 export interface Resolution {
@@ -67,8 +124,8 @@ export interface ResolveResult {
  * recorded as a correction (training data), the document is attached to the person's case and
  * routed by the rules, as the pipeline would have done.
  */
-export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resolution): Promise<ResolveResult> {
-  const doc = await manualDocument(ctx, actor, id, 'manual:resolve');
+export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resolution & { unitId?: string }): Promise<ResolveResult> {
+  await manualDocument(ctx, actor, id, 'manual:resolve');
   if (!ctx.reference.tema.has(r.tema) || r.tema === 'UKJ') throw new InvalidInputError(`ukjent tema ${r.tema}`);
   if (!(DOCUMENT_KINDS as readonly string[]).includes(r.kind)) throw new InvalidInputError(`ukjent dokumenttype ${r.kind}`);
   const form = r.formNumber ? ctx.reference.forms.get(r.formNumber) : null;
@@ -76,8 +133,19 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
   // Asking the register also keeps its answer in `persons` (PDL), which the case refers to.
   const person = ctx.persons ? (await ctx.persons.lookup([r.personId])).get(r.personId) : await getPerson(ctx.db, r.personId);
   if (!person) throw new InvalidInputError('fødselsnummeret finnes ikke i folkeregisteret');
+  const special = protectedUnits(ctx);
+  const kode6 = person.addressProtection === 'strengt-fortrolig';
+  const chosen = r.unitId ? ctx.directory.unit(r.unitId) : undefined;
+  if (r.unitId) {
+    if (!chosen || chosen.type === 'manual') throw new InvalidInputError(`ukjent enhet ${r.unitId}`);
+    // Kode 6 goes to NAV Vikafossen and nowhere else; nothing else goes there by hand.
+    if (kode6 !== special.has(chosen.id)) throw new InvalidInputError(kode6 ? 'personen har strengt fortrolig adresse: dokumentet kan bare sendes til NAV Vikafossen' : `${chosen.id} ${chosen.name} kan ikke velges for dette dokumentet`);
+  }
+  const unitText = (ids: string[]) => ids.map((u) => `${u} ${ctx.directory.unit(u)?.name ?? ''}`.trim()).join(' og ');
 
   const result = await inTransaction(ctx.db, async (tx) => {
+    await stillManual(tx, id);
+    const doc = (await getDocument(tx, id))!;
     const changes: Array<[CorrectedField, string | null, string | null]> = [
       ['personId', doc.personId, r.personId], ['tema', doc.tema, r.tema], ['formNumber', doc.formNumber, r.formNumber], ['kind', doc.documentKind, r.kind],
     ];
@@ -89,7 +157,22 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
     }
     const { case: sak, opened } = await findOrOpenCase(tx, r.personId, r.tema);
     const facts = (await documentFacts(tx, [id])).get(id)!;
-    const decision = await decideRoute(ctx, tx, { tema: r.tema, kind: r.kind, personId: r.personId }, facts.activeUnits);
+    let decision = await decideRoute(ctx, tx, { tema: r.tema, kind: r.kind, personId: r.personId }, facts.activeUnits);
+    if (chosen) {
+      decision = { ...decision, ruleId: 'valgt-enhet', ruleSource: `valgt i den manuelle køen av ${actor.user.id}`, destinations: [{ unitType: chosen.type, unitId: chosen.id }], notes: [] };
+    } else if (!kode6 && !goesToMailRoom(decision)) {
+      // A unit that sent the document back does not get it again unless a person chooses so.
+      const returned = (await listDeliveries(tx, id)).filter((x) => x.returnedAt);
+      const back = decision.destinations.filter((d) => returned.some((x) => x.unitId === d.unitId));
+      if (back.length) {
+        const rest = decision.destinations.filter((d) => !back.includes(d));
+        if (rest.length === 0) {
+          const why = returned.filter((x) => back.some((b) => b.unitId === x.unitId)).map((x) => x.returnReason).filter(Boolean).join(', ');
+          throw new ConflictError(`Reglene sender dokumentet til ${unitText(back.map((b) => b.unitId))}, som sendte det tilbake${why ? ` (${why})` : ''}. Velg enhet.`);
+        }
+        decision = { ...decision, destinations: rest };
+      }
+    }
     const toMailRoom = goesToMailRoom(decision);
     await applyManualReading(tx, id, {
       personId: r.personId, tema: r.tema, formNumber: r.formNumber, title: form?.tittel ?? doc.title, kind: r.kind, caseId: sak.id,
@@ -114,6 +197,7 @@ export async function splitManual(ctx: Ctx, actor: Actor, id: string, fromPage: 
   const doc = await manualDocument(ctx, actor, id, 'manual:split');
   if (!doc.pageCount || fromPage < 2 || fromPage > doc.pageCount) throw new InvalidInputError(`kan bare dele fra side 2 til ${doc.pageCount ?? 0}`);
   const newId = await inTransaction(ctx.db, async (tx) => {
+    await stillManual(tx, id);
     const created = await splitOff(tx, id, fromPage, actor.user.id);
     await addCorrection(tx, { documentId: id, field: 'split', machineValue: String(doc.pageCount), correctedValue: `${fromPage}:${created}`, correctedBy: actor.user.id });
     await appendEvent(tx, id, 'split-off', { fromPage, newDocumentId: created, by: actor.user.id });
@@ -129,6 +213,7 @@ export async function mergeManual(ctx: Ctx, actor: Actor, id: string, otherId: s
   await manualDocument(ctx, actor, id, 'manual:merge');
   await manualDocument(ctx, actor, otherId, 'manual:merge');
   await inTransaction(ctx.db, async (tx) => {
+    for (const x of [id, otherId].sort()) await stillManual(tx, x);
     await mergeInto(tx, id, otherId);
     await addCorrection(tx, { documentId: id, field: 'merge', machineValue: null, correctedValue: otherId, correctedBy: actor.user.id });
     await appendEvent(tx, id, 'merged', { from: otherId, by: actor.user.id });

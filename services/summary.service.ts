@@ -2,6 +2,9 @@ import { getBatch, listSetAside } from '../storage/repositories/batches.reposito
 import { listDocuments } from '../storage/repositories/documents.repository.ts';
 import { latestDecision } from '../storage/repositories/routing.repository.ts';
 import { NotFoundError } from './status.service.ts';
+import { documentFacts } from '../storage/repositories/document-access.repository.ts';
+import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.service.ts';
+import { recordLookup } from './audit.service.ts';
 import type { Context } from '../app/context.ts';
 
 export interface SummaryRow {
@@ -53,6 +56,31 @@ export async function batchSummary(ctx: Pick<Context, 'db' | 'directory'>, batch
     firstReceived: docs.length ? new Date(Math.min(...docs.map((d) => d.receivedAt.getTime()))).toISOString() : null,
     lastFinished: done && times.length ? new Date(Math.max(...times)).toISOString() : null,
   };
+}
+
+/**
+ * The summary as someone in the mail room or administration may see it: a strictly confidential
+ * document is counted, never described (as on the reconciliation page); the read is recorded.
+ */
+export async function batchSummaryFor(ctx: Pick<Context, 'db' | 'directory' | 'reference'>, actor: Actor, batchId: string): Promise<BatchSummary> {
+  requireRole(actor, 'operator', 'admin');
+  if (!(await getBatch(ctx.db, batchId))) {
+    await recordLookup(ctx, actor, { action: 'batch:summary', subject: batchId, purpose: 'postmottak: avstemming av bunke', outcome: 'not-found' });
+    throw new NotFoundError(`fant ikke bunke ${batchId}`);
+  }
+  const s = await batchSummary(ctx, batchId);
+  const facts = await documentFacts(ctx.db, s.rows.map((r) => r.documentId));
+  const special = protectedUnits(ctx);
+  const shown = (id: string) => { const f = facts.get(id); return Boolean(f && (f.mergedInto || mayKnowOf(actor.user, f, special))); };
+  const rows = s.rows.map((r): SummaryRow => (shown(r.documentId) ? r : {
+    documentId: '—', file: 'skjermet dokument', status: r.status, stage: r.stage, formNumber: null, tema: null, kind: null, caseId: null, rule: null, units: [], pages: null,
+  }));
+  const visible = s.rows.filter((r) => shown(r.documentId)).map((r) => r.documentId);
+  await recordLookup(ctx, actor, {
+    action: 'batch:summary', subject: batchId, purpose: 'postmottak: avstemming av bunke', documentIds: visible,
+    personIds: [...facts.values()].filter((f) => visible.includes(f.id) && f.personId).map((f) => f.personId!),
+  });
+  return { ...s, rows };
 }
 
 /** A fixed-width table for the terminal. */

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWSAlgorithm, type JWTPayload } from 'jose';
 import type { Config } from '../../schemas/config.ts';
+import type { Channel } from '../../services/access.service.ts';
+
+export type { Channel };
 
 const DEV_ISSUER = 'intake-dev';
 const DEV_AUDIENCE = 'intake';
@@ -27,19 +30,23 @@ export class Tokens {
     return this.config.AUTH_MODE;
   }
 
-  /** A dev token for a seeded user; only in dev mode. */
-  async signDev(userId: string): Promise<{ token: string; expiresAt: string }> {
+  /** A dev token for a seeded user; only in dev mode. The channel is signed into it. */
+  async signDev(userId: string, channel: Channel = 'api'): Promise<{ token: string; expiresAt: string }> {
     if (this.config.AUTH_MODE !== 'dev') throw new Error('dev tokens are only issued in dev mode');
     const exp = Math.floor(Date.now() / 1000) + this.config.AUTH_TOKEN_TTL_S;
-    const token = await new SignJWT({})
+    const token = await new SignJWT({ chn: channel })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(userId).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setIssuedAt().setExpirationTime(exp)
       .sign(this.devKey);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  /** The user id the token was issued for, or null for any bad, expired or foreign token. */
-  async verify(token: string): Promise<string | null> {
+  /**
+   * The user id the token was issued for and the channel it was issued to, or null for any bad,
+   * expired or foreign token. An identity provider's token is the web app's when it was issued to
+   * the web app's client (azp, or appid in Entra ID v1 tokens) named by AUTH_WEB_CLIENT_ID.
+   */
+  async verify(token: string): Promise<{ subject: string; channel: Channel } | null> {
     try {
       let payload: JWTPayload;
       if (this.jwks) {
@@ -51,7 +58,12 @@ export class Tokens {
       }
       // Entra ID tokens for NAV staff carry the NAV ident in its own claim.
       const ident = typeof payload.NAVident === 'string' ? payload.NAVident : payload.sub;
-      return ident && ident.length <= 100 ? ident : null;
+      if (!ident || ident.length > 100) return null;
+      const client = payload.azp ?? payload.appid;
+      const channel: Channel = this.jwks
+        ? (this.config.AUTH_WEB_CLIENT_ID && client === this.config.AUTH_WEB_CLIENT_ID ? 'web' : 'api')
+        : (payload.chn === 'web' ? 'web' : 'api');
+      return { subject: ident, channel };
     } catch {
       return null;
     }

@@ -4,7 +4,7 @@ import { listLookups } from '../../services/audit.service.ts';
 import { listTrainingCorrections } from '../../services/admin.service.ts';
 import { activePolicyView, loadPolicy, policyFiles, policyHistory, policyVersions, switchPolicy } from '../../services/policy.service.ts';
 import { adminListUsers, adminSaveUser } from '../../services/users.service.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { ActivePolicyBody, CorrectionBody, LoadPolicyBody, LookupBody, paged, PolicyFileBody, PolicySwitchBody, PolicyVersionBody, UserBody } from './bodies.ts';
 import { bearerAuth, DocumentId, errors, PageQuery, pageOf, UnitId, type RouteOptions } from './common.ts';
 
@@ -24,21 +24,25 @@ const LoadPolicy = z.object({
 
 export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const tags = ['administration'];
-  app.addHook('preHandler', roles('admin'));
+  const config = only('admin');
 
   app.get('/api/admin/users', {
+    config,
     schema: { tags, summary: 'Users, their roles and units', security: bearerAuth, querystring: PageQuery, response: { 200: paged(UserBody), ...errors } },
   }, async (req) => adminListUsers(ctx, actorOf(req), pageOf(req.query)));
 
   app.post('/api/admin/users', {
+    config,
     schema: { tags, summary: 'Adds a user (NAV ident) with a role and units', security: bearerAuth, body: UserInput.extend({ id: UserId }), response: { 201: UserBody, ...errors } },
   }, async (req, reply) => reply.code(201).send(await adminSaveUser(ctx, actorOf(req), req.body, false)));
 
   app.put('/api/admin/users/:id', {
+    config,
     schema: { tags, summary: 'Changes a user\'s name, role, units or access', security: bearerAuth, params: z.object({ id: UserId }), body: UserInput, response: { 200: UserBody, ...errors } },
   }, async (req) => adminSaveUser(ctx, actorOf(req), { ...req.body, id: req.params.id }, true));
 
   app.get('/api/admin/access-log', {
+    config,
     schema: {
       tags, summary: 'Look-ups of persons\' documents and cases, per user or per person', security: bearerAuth,
       querystring: PageQuery.extend({ userId: z.string().min(1).max(100).optional(), personId: z.string().regex(/^\d{11}$/).optional() }),
@@ -47,6 +51,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   }, async (req) => listLookups(ctx, actorOf(req), req.query, pageOf(req.query)));
 
   app.get('/api/admin/corrections', {
+    config,
     schema: {
       tags, summary: 'The mail room\'s corrections of the machine reading (classifier training data)', security: bearerAuth,
       querystring: PageQuery.extend({ documentId: DocumentId.optional() }), response: { 200: paged(CorrectionBody), ...errors },
@@ -54,10 +59,12 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   }, async (req) => listTrainingCorrections(ctx, actorOf(req), req.query.documentId, pageOf(req.query)));
 
   app.get('/api/admin/policy', {
+    config,
     schema: { tags, summary: 'The routing policy in force, rule by rule, and who switched to it when', security: bearerAuth, response: { 200: ActivePolicyBody, ...errors } },
   }, async (req) => activePolicyView(ctx, actorOf(req)));
 
   app.put('/api/admin/policy', {
+    config,
     schema: {
       tags, summary: 'Switches the routing policy in force to a loaded version (null: back to the configured ROUTING_POLICY)', security: bearerAuth,
       body: z.object({ version: z.number().int().positive().nullable() }), response: { 200: ActivePolicyBody, ...errors },
@@ -65,14 +72,17 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   }, async (req) => switchPolicy(ctx, actorOf(req), req.body.version));
 
   app.get('/api/admin/policy/history', {
+    config,
     schema: { tags, summary: 'Every switch of the routing policy: who and when, newest first', security: bearerAuth, querystring: PageQuery, response: { 200: paged(PolicySwitchBody), ...errors } },
   }, async (req) => policyHistory(ctx, actorOf(req), pageOf(req.query)));
 
   app.get('/api/admin/policies', {
+    config,
     schema: { tags, summary: 'Routing policies loaded so far (each version kept)', security: bearerAuth, querystring: PageQuery, response: { 200: paged(PolicyVersionBody), ...errors } },
   }, async (req) => policyVersions(ctx, actorOf(req), pageOf(req.query)));
 
   app.post('/api/admin/policies', {
+    config,
     bodyLimit: 512 * 1024,
     schema: {
       tags, summary: 'Loads a routing policy (a document, or a shipped file by name), validated; by default switches to it', security: bearerAuth,
@@ -81,6 +91,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   }, async (req, reply) => reply.code(201).send(await loadPolicy(ctx, actorOf(req), { document: req.body.policy, file: req.body.file, activate: req.body.activate })));
 
   app.get('/api/admin/policy-files', {
+    config,
     schema: { tags, summary: 'Routing policy files shipped with the application (data/policies), each checked', security: bearerAuth, querystring: PageQuery, response: { 200: paged(PolicyFileBody), ...errors } },
   }, async (req) => policyFiles(actorOf(req), pageOf(req.query)));
 };

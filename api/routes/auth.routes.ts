@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { devUsers, userForSubject } from '../../services/users.service.ts';
-import { actorOf, BOARD_COOKIE, roles } from '../auth/plugin.ts';
+import { actorOf, only, sessionCookie } from '../auth/plugin.ts';
 import { MeBody } from './bodies.ts';
 import { bearerAuth, ErrorBody, type RouteOptions } from './common.ts';
 
@@ -22,7 +22,7 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
 
   app.post('/api/auth/dev-login', {
     schema: {
-      tags: ['auth'], summary: 'Development login as a seeded user: returns a signed bearer token (dev mode only)',
+      tags: ['auth'], summary: 'Development login as a seeded user (dev mode only): sets the browser session cookie and returns a bearer token for API clients',
       body: z.object({ userId: z.string().min(1).max(100) }),
       response: { 200: z.object({ token: z.string(), expiresAt: z.string() }), 401: ErrorBody, 404: ErrorBody },
     },
@@ -30,23 +30,24 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     if (tokens.mode !== 'dev') return reply.code(404).send({ error: 'not-found', message: 'utviklerinnlogging er slått av' });
     const user = await userForSubject(ctx, req.body.userId);
     if (!user || user.source !== 'dev') return reply.code(401).send({ error: 'unauthorized', message: 'ukjent utviklerbruker' });
-    return tokens.signDev(user.id);
+    // The cookie is the web app's session (channel web, shared by every tab); the token in the body is for API clients.
+    const web = await tokens.signDev(user.id, 'web');
+    reply.header('set-cookie', sessionCookie(web.token, ctx.config.AUTH_TOKEN_TTL_S, req.protocol === 'https'));
+    return tokens.signDev(user.id, 'api');
+  });
+
+  app.post('/api/auth/logout', {
+    schema: { tags: ['auth'], summary: 'Ends the browser session (clears its cookie; no token needed)', response: { 204: z.null() } },
+  }, async (req, reply) => {
+    reply.header('set-cookie', sessionCookie('', 0, req.protocol === 'https'));
+    return reply.code(204).send(null);
   });
 
   app.get('/api/me', {
+    config: only('operator', 'caseworker', 'status-reader', 'admin'),
     schema: { tags: ['auth'], summary: 'The signed-in user, role and units', security: bearerAuth, response: { 200: MeBody, 401: ErrorBody } },
   }, async (req) => {
     const u = actorOf(req).user;
     return withUnitNames({ id: u.id, name: u.name, role: u.role, units: u.units });
-  });
-
-  // The queue dashboard is a page of its own: the browser gets there with a short cookie, not a header.
-  app.post('/api/auth/board-session', {
-    preHandler: roles('operator', 'admin'),
-    schema: { tags: ['auth'], summary: 'Opens the BullMQ dashboard (/admin/queues) for this browser', security: bearerAuth, response: { 204: z.null() } },
-  }, async (req, reply) => {
-    const token = req.headers.authorization!.slice(7);
-    reply.header('set-cookie', `${BOARD_COOKIE}=${encodeURIComponent(token)}; Path=/admin/queues; HttpOnly; SameSite=Strict; Max-Age=3600`);
-    return reply.code(204).send(null);
   });
 };

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { PolicySchema } from '../../schemas/reference.ts';
 import type { LookupEntry } from '../../services/audit.service.ts';
-import type { BatchOverview, Reconciliation } from '../../services/batches.service.ts';
+import type { BatchOverview, Reconciliation, UploadReport } from '../../services/batches.service.ts';
 import type { Deviation, DeviationStatistics } from '../../services/deviations.service.ts';
 import type { DocumentView } from '../../services/document.service.ts';
 import type { InboxItem, ReturnResult } from '../../services/inbox.service.ts';
-import type { IngestReport } from '../../services/ingest.service.ts';
 import type { ManualItem, ResolveResult } from '../../services/manual-queue.service.ts';
 import type { Overview } from '../../services/overview.service.ts';
 import type { ActivePolicyView, LoadResult, PolicyFile, PolicySwitch, PolicyVersion } from '../../services/policy.service.ts';
@@ -30,6 +29,8 @@ export const paged = <T extends z.ZodType>(item: T) => z.object({
 });
 
 const Role = z.enum(['operator', 'caseworker', 'status-reader', 'admin']);
+const Protection = z.enum(['strengt-fortrolig', 'fortrolig', 'skjermet']).nullable()
+  .describe('strengt-fortrolig: kode 6 (only NAV Vikafossen); fortrolig: kode 7; skjermet: a NAV employee\'s own case');
 
 export const UserBody = exact<UserRow>()(z.object({
   id: z.string(), name: z.string(), role: Role, source: z.enum(['dev', 'oidc']), active: z.boolean(), units: z.array(z.string()),
@@ -55,6 +56,7 @@ export const ReconciliationBody = exact<Reconciliation>()(z.object({
   documents: z.array(z.object({
     id: z.string(), file: z.string(), status: z.string(), stage: z.string(), pages: z.number().nullable(), tema: z.string().nullable(),
     protected: z.boolean().describe('a strictly confidential document: counted, not described'),
+    mergedInto: z.string().nullable().describe('merged into this document'),
   })),
   setAside: z.array(z.object({ name: z.string(), reason: z.string() })),
 }));
@@ -69,26 +71,30 @@ export const BatchSummaryBody = exact<BatchSummary>()(z.object({
   pages: z.number(), firstReceived: z.string().nullable(), lastFinished: z.string().nullable(),
 }));
 
-export const IngestReportBody = exact<IngestReport>()(z.object({
+export const IngestReportBody = exact<UploadReport>()(z.object({
   batchId: z.string(),
   documents: z.array(z.object({ file: z.string(), documentId: z.string() })),
-  duplicates: z.array(z.object({ file: z.string(), existingDocumentId: z.string() })),
+  duplicates: z.array(z.object({ file: z.string(), existingDocumentId: z.string().nullable().describe('null: the earlier document is one you may not see') })),
   setAside: z.array(z.object({ file: z.string(), reason: z.string() })),
 }));
 
 export const ManualItemBody = exact<ManualItem>()(z.object({
   documentId: z.string(), batchId: z.string(), fileName: z.string(), reason: z.string().nullable(), stage: z.string(), pages: z.number().nullable(),
   tema: z.string().nullable(), formNumber: z.string().nullable(), kind: z.string().nullable(), personId: z.string().nullable(),
-  confidence: z.number().nullable(), receivedAt: iso,
+  confidence: z.number().nullable(), receivedAt: iso, protection: Protection,
 }));
+
+export const DestinationUnitBody = z.object({ unitId: z.string(), name: z.string(), type: z.string() });
 
 export const DocumentBody = exact<DocumentView>()(z.object({
   id: z.string(), batchId: z.string(), file: z.string(), title: z.string().nullable(), status: z.string(), stage: z.string(),
   tema: z.string().nullable(), formNumber: z.string().nullable(), kind: z.string().nullable(), confidence: z.number().nullable(),
   personId: z.string().nullable(), personName: z.string().nullable(), caseId: z.string().nullable(), receivedAt: iso,
-  manualReason: z.string().nullable(), reasons: z.array(z.string()),
-  route: z.object({ rule: z.string(), units: z.array(unit) }).nullable(),
+  manualReason: z.string().nullable().describe('why it waits for a person, in words'), reasons: z.array(z.string()).describe("the machine's reasons for its reading, in words"),
+  route: z.object({ rule: z.string(), ruleText: z.string().describe('the rule and what it means'), units: z.array(unit) }).nullable(),
   deliveries: z.array(unit.extend({ takenBy: z.string().nullable(), takenAt: z.string().nullable(), returnedAt: z.string().nullable() })),
+  returns: z.array(unit.extend({ reason: z.string(), at: iso })).describe('units that sent it back, and why'),
+  protection: Protection,
   pages: z.array(z.object({ pageNo: z.number(), width: z.number(), height: z.number(), text: z.string().nullable(), confidence: z.number().nullable() })),
   hasArchivePdf: z.boolean(),
 }));
@@ -107,10 +113,12 @@ export const InboxItemBody = exact<InboxItem>()(z.object({
   expectedAttachment: z.string().nullable().describe('what a claim of this tema is expected to bring'),
   missingAttachment: z.boolean(),
   missingAttachments: z.array(z.string()).describe('attachments the cover sheet listed that have not come'),
+  protection: Protection,
 }));
 
 export const ReturnBody = exact<ReturnResult>()(z.object({
-  documentId: z.string(), outcome: z.enum(['rerouted', 'mail-room']), units: z.array(z.string()), bounced: z.boolean(),
+  documentId: z.string(), outcome: z.enum(['rerouted', 'mail-room', 'special-unit']).describe("special-unit: kept in NAV Vikafossen's own manual queue (kode 6)"),
+  units: z.array(unit), bounced: z.boolean(),
 }));
 
 export const TimelineBody = exact<Timeline>()(z.object({
@@ -121,6 +129,7 @@ export const TimelineBody = exact<Timeline>()(z.object({
     person: z.string().nullable().describe('masked fødselsnummer'), caseId: z.string().nullable(), receivedAt: iso,
     route: z.object({ policy: z.string(), rule: z.string(), units: z.array(unit) }).nullable(),
     deliveries: z.array(unit.extend({ deliveredAt: iso, takenAt: z.string().nullable(), returnedAt: z.string().nullable() })),
+    now: z.string().describe('where the document is now, in words'),
     history: z.array(z.object({ at: iso, type: z.string(), text: z.string() })),
   })),
 }));
@@ -131,6 +140,8 @@ export const DeviationBody = exact<Deviation>()(z.object({
   id: z.number(), kind: DeviationKind, documentId: z.string().nullable(), caseId: z.string().nullable(), unitId: z.string().nullable(),
   unitName: z.string().nullable(), policyId: z.string().nullable(), ruleId: z.string().nullable(), reason: z.string().nullable(),
   reportedBy: z.string().nullable(), detectedAt: iso, resolvedAt: z.string().nullable(), tema: z.string().nullable(),
+  resolvedBy: z.string().nullable(), resolutionNote: z.string().nullable().describe('why it was closed'),
+  documentStatus: z.string().nullable().describe("the document's status now"),
 }));
 
 export const DeviationStatsBody = exact<DeviationStatistics>()(z.object({
@@ -154,7 +165,7 @@ export const QueueCountsBody = z.record(z.string(), z.record(z.string(), z.numbe
 export const LookupBody = exact<LookupEntry>()(z.object({
   id: z.number(), at: iso, actor: z.string(), userId: z.string().nullable(), role: z.string().nullable(), channel: z.enum(['api', 'web', 'cli']),
   purpose: z.string(), action: z.string(), subject: z.string(), personIds: z.array(z.string()), documentIds: z.array(z.string()),
-  outcome: z.enum(['granted', 'denied']),
+  outcome: z.enum(['granted', 'denied', 'not-found']),
 }));
 
 export const CorrectionBody = exact<Omit<CorrectionRow, 'correctedAt'> & { correctedAt: string }>()(z.object({

@@ -23,4 +23,19 @@ export const ErrorBody = z.object({ error: z.string(), message: z.string() });
 /** Error replies every route documents; success bodies are in bodies.ts. */
 export const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
 
-export const bearerAuth = [{ bearerAuth: [] }];
+/** Either the bearer token (API clients) or the web app's session cookie. */
+export const bearerAuth: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { sessionCookie: [] }];
+
+/** An upload over MAX_UPLOAD_BYTES: the whole request, not one file. */
+export class TooLargeError extends Error {
+  readonly statusCode = 413;
+  constructor(limit: number) {
+    super(`opplastingen er større enn grensen på ${bytesNb(limit)}`);
+    this.name = 'TooLargeError';
+  }
+}
+
+export function bytesNb(n: number): string {
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} kB`;
+  return `${Math.round(n / 1024 / 1024)} MB`;
+}

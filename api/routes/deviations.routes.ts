@@ -1,16 +1,16 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { deviationStatistics, listUnitDeviations } from '../../services/deviations.service.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { closeUnitDeviation, deviationStatistics, listUnitDeviations } from '../../services/deviations.service.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { DeviationBody, DeviationStatsBody, paged } from './bodies.ts';
 import { bearerAuth, errors, PageQuery, pageOf, UnitId, type RouteOptions } from './common.ts';
 
 export const deviationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const tags = ['deviations'];
-  const guard = roles('caseworker', 'operator', 'admin');
+  const guard = only('caseworker', 'operator', 'admin');
 
   app.get('/api/deviations', {
-    preHandler: guard,
+    config: guard,
     schema: {
       tags, summary: 'Deviations (misrouted, bounced, missing attachments, stuck), newest first', security: bearerAuth,
       querystring: PageQuery.extend({
@@ -22,8 +22,17 @@ export const deviationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     },
   }, async (req) => listUnitDeviations(ctx, actorOf(req), req.query, pageOf(req.query)));
 
+  app.post('/api/deviations/:id/close', {
+    config: guard,
+    schema: {
+      tags, summary: 'Closes a deviation with a note (a caseworker of its unit, the mail room or an administrator)', security: bearerAuth,
+      params: z.object({ id: z.coerce.number().int().min(1) }), body: z.object({ note: z.string().trim().min(3).max(500) }),
+      response: { 200: DeviationBody, ...errors, 409: errors[400] },
+    },
+  }, async (req) => closeUnitDeviation(ctx, actorOf(req), req.params.id, req.body.note));
+
   app.get('/api/deviations/stats', {
-    preHandler: guard,
+    config: guard,
     schema: { tags, summary: 'Deviations per routing rule and per unit', security: bearerAuth, querystring: z.object({ unitId: UnitId.optional() }), response: { 200: DeviationStatsBody, ...errors } },
   }, async (req) => deviationStatistics(ctx, actorOf(req), req.query.unitId));
 };

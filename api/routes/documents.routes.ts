@@ -1,21 +1,21 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { archivePdf, pageImage, viewDocument } from '../../services/document.service.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { binary, DocumentBody } from './bodies.ts';
 import { bearerAuth, DocumentId, errors, Purpose, type RouteOptions } from './common.ts';
 
 export const documentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const tags = ['documents'];
-  const guard = roles('operator', 'caseworker');
+  const guard = only('operator', 'caseworker');
 
   app.get('/api/documents/:id', {
-    preHandler: guard,
+    config: guard,
     schema: { tags, summary: 'A document with its pages\' OCR text (recorded in the access log)', security: bearerAuth, params: z.object({ id: DocumentId }), querystring: z.object({ purpose: Purpose }), response: { 200: DocumentBody, ...errors } },
   }, async (req) => viewDocument(ctx, actorOf(req), req.params.id, req.query.purpose));
 
   app.get('/api/documents/:id/pages/:pageNo/image', {
-    preHandler: guard,
+    config: guard,
     schema: {
       tags, summary: 'A page image (PNG); width= gives a thumbnail', security: bearerAuth,
       params: z.object({ id: DocumentId, pageNo: z.coerce.number().int().min(1).max(10_000) }),
@@ -28,7 +28,7 @@ export const documentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   });
 
   app.get('/api/documents/:id/archive.pdf', {
-    preHandler: guard,
+    config: guard,
     schema: { tags, summary: 'The searchable archive PDF', security: bearerAuth, params: z.object({ id: DocumentId }), querystring: z.object({ purpose: Purpose }), response: { 200: binary('application/pdf', 'PDF/A-style archive copy with the OCR text layer'), ...errors } },
   }, async (req, reply) => {
     const pdf = await archivePdf(ctx, actorOf(req), req.params.id, req.query.purpose);

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { COVER_LANGUAGES, renderCoverSheetPdf } from '../../pipeline/foersteside/cover-sheet.ts';
 import { parseLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
-import { InvalidInputError, NotFoundError } from '../../services/errors.ts';
-import { CoverSheetError, orderCoverSheet } from '../../services/foersteside.service.ts';
-import { getCoverSheet } from '../../storage/repositories/foersteside.repository.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { InvalidInputError } from '../../services/errors.ts';
+import { CoverSheetError, orderCoverSheet, readCoverSheet } from '../../services/foersteside.service.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { binary, CoverSheetBody } from './bodies.ts';
 import { bearerAuth, errors, type RouteOptions } from './common.ts';
 
@@ -22,14 +21,14 @@ const Order = z.object({
 const Loepenummer = z.object({ loepenummer: z.string().regex(/^\d{14}$/, 'a 14-digit løpenummer') });
 
 function checked(lnr: string): string {
-  if (!parseLoepenummer(lnr)) throw new InvalidInputError(`${lnr} is not a valid løpenummer (date or check digit wrong)`);
+  if (!parseLoepenummer(lnr)) throw new InvalidInputError(`${lnr} er ikke et gyldig løpenummer (datoen eller kontrollsifferet stemmer ikke)`);
   return lnr;
 }
 
 /** Cover sheets (førsteside): order one (stored, with a printable PDF), read its metadata, print it again. */
 export const foerstesideRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.post('/api/foersteside', {
-    preHandler: roles('operator', 'caseworker', 'admin'),
+    config: only('operator', 'caseworker', 'admin'),
     schema: { tags: ['foersteside'], summary: 'Create a cover sheet: the next løpenummer of the day, stored with its metadata', security: bearerAuth, body: Order, response: { 201: CoverSheetBody.extend({ pdf: z.string().describe('where to fetch the printable PDF') }), ...errors } },
   }, async (req, reply) => {
     try {
@@ -42,20 +41,21 @@ export const foerstesideRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
   });
 
   app.get('/api/foersteside/:loepenummer', {
-    preHandler: roles('operator', 'caseworker', 'admin'),
-    schema: { tags: ['foersteside'], summary: 'Metadata of a cover sheet', security: bearerAuth, params: Loepenummer, response: { 200: CoverSheetBody, ...errors } },
+    config: only('operator', 'caseworker'),
+    schema: {
+      tags: ['foersteside'], summary: 'Metadata of a cover sheet (person masked for the mail room; only NAV Vikafossen for strictly confidential persons); recorded', security: bearerAuth,
+      params: Loepenummer, response: { 200: CoverSheetBody, ...errors },
+    },
   }, async (req) => {
-    const sheet = await getCoverSheet(ctx.db, checked(req.params.loepenummer));
-    if (!sheet) throw new NotFoundError(`no cover sheet ${req.params.loepenummer}`);
+    const sheet = await readCoverSheet(ctx, actorOf(req), checked(req.params.loepenummer), 'metadata');
     return { ...sheet, createdAt: new Date(sheet.createdAt).toISOString() };
   });
 
   app.get('/api/foersteside/:loepenummer/pdf', {
-    preHandler: roles('operator', 'caseworker', 'admin'),
-    schema: { tags: ['foersteside'], summary: 'The printable cover sheet (PDF with the Code 39 barcode)', security: bearerAuth, params: Loepenummer, response: { 200: binary('application/pdf', 'the printable cover sheet'), ...errors } },
+    config: only('operator', 'caseworker'),
+    schema: { tags: ['foersteside'], summary: 'The printable cover sheet (PDF with the Code 39 barcode), for whoever ordered it and the unit it names; recorded', security: bearerAuth, params: Loepenummer, response: { 200: binary('application/pdf', 'the printable cover sheet'), ...errors } },
   }, async (req, reply) => {
-    const sheet = await getCoverSheet(ctx.db, checked(req.params.loepenummer));
-    if (!sheet) throw new NotFoundError(`no cover sheet ${req.params.loepenummer}`);
+    const sheet = await readCoverSheet(ctx, actorOf(req), checked(req.params.loepenummer), 'pdf');
     const pdf = await renderCoverSheetPdf(sheet, ctx.reference.tema.get(sheet.tema)?.navn);
     return reply.type('application/pdf').header('content-disposition', `inline; filename="foersteside-${sheet.loepenummer}.pdf"`).send(pdf);
   });

@@ -1,25 +1,31 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { RETURN_REASONS, returnMisrouted, takeDocument, unitInbox } from '../../services/inbox.service.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { InboxItemBody, paged, ReturnBody } from './bodies.ts';
 import { bearerAuth, DocumentId, errors, PageQuery, pageOf, UnitId, type RouteOptions } from './common.ts';
 
 export const inboxRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const tags = ['unit inbox'];
-  const guard = roles('caseworker');
+  const guard = only('caseworker');
   const conflict = { ...errors, 409: errors[400] };
 
   app.get('/api/inbox/:unitId', {
-    preHandler: guard,
+    config: guard,
     schema: {
       tags, summary: 'Documents routed to my unit, oldest first', security: bearerAuth, params: z.object({ unitId: UnitId }),
-      querystring: PageQuery.extend({ state: z.enum(['new', 'taken', 'all']).default('new') }), response: { 200: paged(InboxItemBody), ...errors },
+      querystring: PageQuery.extend({
+        state: z.enum(['new', 'taken', 'all']).default('new'),
+        tema: z.string().regex(/^[A-Z]{3}$/).optional(),
+        q: z.string().min(1).max(100).optional().describe('words in the title, form, case, id or the text'),
+        sort: z.enum(['oldest', 'newest', 'tema', 'case']).default('oldest'),
+      }),
+      response: { 200: paged(InboxItemBody), ...errors },
     },
-  }, async (req) => unitInbox(ctx, actorOf(req), req.params.unitId, req.query.state, pageOf(req.query)));
+  }, async (req) => unitInbox(ctx, actorOf(req), req.params.unitId, req.query, pageOf(req.query)));
 
   app.post('/api/inbox/:unitId/documents/:id/take', {
-    preHandler: guard,
+    config: guard,
     schema: { tags, summary: 'Take the document (marks it received by the unit)', security: bearerAuth, params: z.object({ unitId: UnitId, id: DocumentId }), response: { ...conflict, 204: z.null() } },
   }, async (req, reply) => {
     await takeDocument(ctx, actorOf(req), req.params.id, req.params.unitId);
@@ -27,7 +33,7 @@ export const inboxRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
   });
 
   app.post('/api/inbox/:unitId/documents/:id/return', {
-    preHandler: guard,
+    config: guard,
     schema: {
       tags, summary: 'Send back as misrouted: re-routed by the rules or via the mail room; records a deviation', security: bearerAuth,
       params: z.object({ unitId: UnitId, id: DocumentId }),

@@ -1,20 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { overview } from '../../services/overview.service.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { OverviewBody, QueueCountsBody } from './bodies.ts';
 import { bearerAuth, errors, type RouteOptions } from './common.ts';
 
 export const overviewRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const guard = roles('operator', 'admin');
+  const guard = only('operator', 'admin');
 
   app.get('/api/overview', {
-    preHandler: guard,
+    config: guard,
     schema: { tags: ['overview'], summary: 'Pages per hour, queue depth, documents per unit and tema, scan-to-delivery p50/p95', security: bearerAuth, querystring: z.object({ hours: z.coerce.number().int().min(1).max(24 * 14).default(24) }), response: { 200: OverviewBody, ...errors } },
   }, async (req) => overview(ctx, actorOf(req), req.query.hours));
 
   app.get('/api/queues', {
-    preHandler: guard,
+    config: guard,
     schema: { tags: ['overview'], summary: 'Job counts per pipeline stage', security: bearerAuth, response: { 200: QueueCountsBody, ...errors } },
   }, async () => ctx.queues.counts());
 };

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { lookupTimeline } from '../../services/timeline.service.ts';
-import { actorOf, roles } from '../auth/plugin.ts';
+import { actorOf, only } from '../auth/plugin.ts';
 import { TimelineBody } from './bodies.ts';
 import { bearerAuth, errors, type RouteOptions } from './common.ts';
 
 export const statusRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.get('/api/status/:id', {
-    preHandler: roles('status-reader', 'caseworker', 'operator'),
+    config: only('status-reader', 'caseworker', 'operator'),
     schema: {
       tags: ['status'], summary: 'Timeline of a document (JP…), case (SAK…), batch (B…) or person (fødselsnummer); the look-up is recorded', security: bearerAuth,
       params: z.object({ id: z.string().min(1).max(40) }),

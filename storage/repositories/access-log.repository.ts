@@ -10,7 +10,7 @@ export interface AccessEntry {
   subject: string;
   personIds: string[];
   documentIds: string[];
-  outcome: 'granted' | 'denied';
+  outcome: 'granted' | 'denied' | 'not-found';
 }
 
 export interface AccessLogRow extends AccessEntry {
@@ -27,10 +27,10 @@ export async function appendAccess(q: Queryable, e: AccessEntry): Promise<void> 
 }
 
 /** Look-ups by one user (actor) or of one person, newest first. */
-export async function listAccess(q: Queryable, f: { actor?: string; personId?: string; limit: number; offset: number }): Promise<{ rows: AccessLogRow[]; total: number }> {
-  const where = '($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR $2 = ANY(person_ids))';
-  const params = [f.actor ?? null, f.personId ?? null];
-  const { rows } = await q.query(`SELECT * FROM access_log WHERE ${where} ORDER BY at DESC, id DESC LIMIT $3 OFFSET $4`, [...params, f.limit, f.offset]);
+export async function listAccess(q: Queryable, f: { actor?: string; personId?: string; excludeActions?: string[]; limit: number; offset: number }): Promise<{ rows: AccessLogRow[]; total: number }> {
+  const where = '($1::text IS NULL OR actor = $1) AND ($2::text IS NULL OR $2 = ANY(person_ids)) AND NOT action = ANY($3)';
+  const params = [f.actor ?? null, f.personId ?? null, f.excludeActions ?? []];
+  const { rows } = await q.query(`SELECT * FROM access_log WHERE ${where} ORDER BY at DESC, id DESC LIMIT $4 OFFSET $5`, [...params, f.limit, f.offset]);
   const count = await q.query(`SELECT count(*)::int AS n FROM access_log WHERE ${where}`, params);
   return {
     total: count.rows[0].n,

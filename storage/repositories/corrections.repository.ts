@@ -1,3 +1,4 @@
+import { STRICTLY_CONFIDENTIAL_SQL } from './document-access.repository.ts';
 import type { Queryable } from './queryable.ts';
 
 export type CorrectedField = 'personId' | 'tema' | 'formNumber' | 'kind' | 'split' | 'merge';
@@ -19,10 +20,12 @@ export async function addCorrection(q: Queryable, c: Omit<CorrectionRow, 'id' | 
   );
 }
 
-export async function listCorrections(q: Queryable, f: { documentId?: string; limit: number; offset: number }): Promise<{ rows: CorrectionRow[]; total: number }> {
-  const where = '($1::text IS NULL OR document_id = $1)';
-  const { rows } = await q.query(`SELECT * FROM corrections WHERE ${where} ORDER BY id DESC LIMIT $2 OFFSET $3`, [f.documentId ?? null, f.limit, f.offset]);
-  const count = await q.query(`SELECT count(*)::int AS n FROM corrections WHERE ${where}`, [f.documentId ?? null]);
+export async function listCorrections(q: Queryable, f: { documentId?: string; excludeStrictlyConfidential?: boolean; limit: number; offset: number }): Promise<{ rows: CorrectionRow[]; total: number }> {
+  const where = `($1::text IS NULL OR c.document_id = $1)
+    AND (NOT $2 OR NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = c.document_id AND ${STRICTLY_CONFIDENTIAL_SQL('d')}))`;
+  const params = [f.documentId ?? null, f.excludeStrictlyConfidential ?? false];
+  const { rows } = await q.query(`SELECT c.* FROM corrections c WHERE ${where} ORDER BY c.id DESC LIMIT $3 OFFSET $4`, [...params, f.limit, f.offset]);
+  const count = await q.query(`SELECT count(*)::int AS n FROM corrections c WHERE ${where}`, params);
   return {
     total: count.rows[0].n,
     rows: rows.map((r) => ({

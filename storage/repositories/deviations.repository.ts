@@ -1,4 +1,5 @@
 import { COVER_MISSING_SQL, DEFAULT_DEADLINE_DAYS, TEMA_RULE_MISSING_SQL } from './missing-attachments.repository.ts';
+import { STRICTLY_CONFIDENTIAL_SQL } from './document-access.repository.ts';
 import type { Queryable } from './queryable.ts';
 
 export type DeviationKind = 'misrouted' | 'bounced' | 'missing-attachment' | 'stuck';
@@ -15,7 +16,11 @@ export interface DeviationRow {
   reportedBy: string | null;
   detectedAt: Date;
   resolvedAt: Date | null;
+  resolvedBy: string | null;
+  resolutionNote: string | null;
   tema: string | null;
+  /** The document's status now, so a reader can go to it where it is. */
+  documentStatus: string | null;
 }
 
 export async function addDeviation(q: Queryable, d: Pick<DeviationRow, 'kind' | 'documentId' | 'caseId' | 'unitId' | 'policyId' | 'ruleId' | 'reason' | 'reportedBy'>): Promise<void> {
@@ -96,23 +101,47 @@ export async function lastSweep(q: Queryable): Promise<{ finishedAt: Date; opene
   return rows[0] ? { finishedAt: rows[0].finished_at, opened: rows[0].opened, closed: rows[0].closed } : null;
 }
 
-export async function listDeviations(q: Queryable, f: { unitIds: string[] | null; kind?: DeviationKind; open?: boolean; limit: number; offset: number }): Promise<{ rows: DeviationRow[]; total: number }> {
+/** Who may see which deviations: strictly confidential documents' and the special unit's only with `includeProtected`. */
+export interface DeviationScope {
+  unitIds: string[] | null;
+  includeProtected: boolean;
+  protectedUnits: string[];
+}
+
+const VISIBLE_SQL = (v: string, p: number) => `($${p}::boolean OR ((${v}.unit_id IS NULL OR NOT ${v}.unit_id = ANY($${p + 1}))
+  AND (${v}.document_id IS NULL OR NOT EXISTS (SELECT 1 FROM documents vd WHERE vd.id = ${v}.document_id AND ${STRICTLY_CONFIDENTIAL_SQL('vd')}))))`;
+
+const toDeviation = (r: Record<string, any>): DeviationRow => ({
+  id: Number(r.id), kind: r.kind, documentId: r.document_id, caseId: r.case_id, unitId: r.unit_id, policyId: r.policy_id,
+  ruleId: r.rule_id, reason: r.reason, reportedBy: r.reported_by, detectedAt: r.detected_at, resolvedAt: r.resolved_at,
+  resolvedBy: r.resolved_by, resolutionNote: r.resolution_note, tema: r.tema, documentStatus: r.document_status,
+});
+
+export async function listDeviations(q: Queryable, f: DeviationScope & { kind?: DeviationKind; open?: boolean; limit: number; offset: number }): Promise<{ rows: DeviationRow[]; total: number }> {
   const where = `($1::text[] IS NULL OR v.unit_id = ANY($1)) AND ($2::text IS NULL OR v.kind = $2)
-    AND ($3::boolean IS NULL OR ($3 AND v.resolved_at IS NULL) OR (NOT $3 AND v.resolved_at IS NOT NULL))`;
-  const params = [f.unitIds, f.kind ?? null, f.open ?? null];
+    AND ($3::boolean IS NULL OR ($3 AND v.resolved_at IS NULL) OR (NOT $3 AND v.resolved_at IS NOT NULL)) AND ${VISIBLE_SQL('v', 4)}`;
+  const params = [f.unitIds, f.kind ?? null, f.open ?? null, f.includeProtected, f.protectedUnits];
   const { rows } = await q.query(
-    `SELECT v.*, d.tema FROM deviations v LEFT JOIN documents d ON d.id = v.document_id
-     WHERE ${where} ORDER BY v.detected_at DESC, v.id DESC LIMIT $4 OFFSET $5`,
+    `SELECT v.*, d.tema, d.status AS document_status FROM deviations v LEFT JOIN documents d ON d.id = v.document_id
+     WHERE ${where} ORDER BY v.detected_at DESC, v.id DESC LIMIT $6 OFFSET $7`,
     [...params, f.limit, f.offset],
   );
   const count = await q.query(`SELECT count(*)::int AS n FROM deviations v WHERE ${where}`, params);
-  return {
-    total: count.rows[0].n,
-    rows: rows.map((r) => ({
-      id: Number(r.id), kind: r.kind, documentId: r.document_id, caseId: r.case_id, unitId: r.unit_id, policyId: r.policy_id,
-      ruleId: r.rule_id, reason: r.reason, reportedBy: r.reported_by, detectedAt: r.detected_at, resolvedAt: r.resolved_at, tema: r.tema,
-    })),
-  };
+  return { total: count.rows[0].n, rows: rows.map(toDeviation) };
+}
+
+export async function getDeviation(q: Queryable, id: number): Promise<DeviationRow | null> {
+  const { rows } = await q.query('SELECT v.*, d.tema, d.status AS document_status FROM deviations v LEFT JOIN documents d ON d.id = v.document_id WHERE v.id = $1', [id]);
+  return rows[0] ? toDeviation(rows[0]) : null;
+}
+
+/** Closes an open deviation with who and why; false when it was closed already. */
+export async function closeDeviation(q: Queryable, id: number, by: string, note: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    'UPDATE deviations SET resolved_at = now(), resolved_by = $2, resolution_note = $3 WHERE id = $1 AND resolved_at IS NULL',
+    [id, by, note],
+  );
+  return rowCount === 1;
 }
 
 export interface DeviationStats {
@@ -121,25 +150,27 @@ export interface DeviationStats {
 }
 
 /** Counts per routing rule (against how many documents the rule routed) and per unit. */
-export async function deviationStats(q: Queryable, unitIds: string[] | null): Promise<DeviationStats> {
+export async function deviationStats(q: Queryable, scope: DeviationScope): Promise<DeviationStats> {
   const perRule = await q.query(
     `WITH routed AS (
-       SELECT policy_id, rule_id, count(DISTINCT document_id)::int AS n FROM routing_decisions GROUP BY 1, 2),
+       SELECT r.policy_id, r.rule_id, count(DISTINCT r.document_id)::int AS n FROM routing_decisions r JOIN documents rd ON rd.id = r.document_id
+       WHERE $2::boolean OR NOT ${STRICTLY_CONFIDENTIAL_SQL('rd')} GROUP BY 1, 2),
      dev AS (
        SELECT policy_id, rule_id, count(*) FILTER (WHERE kind = 'misrouted')::int AS misrouted,
          count(*) FILTER (WHERE kind = 'bounced')::int AS bounced
-       FROM deviations WHERE rule_id IS NOT NULL AND ($1::text[] IS NULL OR unit_id = ANY($1)) GROUP BY 1, 2)
+       FROM deviations v WHERE rule_id IS NOT NULL AND ($1::text[] IS NULL OR unit_id = ANY($1)) AND ${VISIBLE_SQL('v', 2)} GROUP BY 1, 2)
      SELECT r.policy_id, r.rule_id, r.n AS routed, coalesce(dev.misrouted, 0) AS misrouted, coalesce(dev.bounced, 0) AS bounced
      FROM routed r LEFT JOIN dev ON dev.policy_id = r.policy_id AND dev.rule_id = r.rule_id
      ORDER BY coalesce(dev.misrouted, 0) + coalesce(dev.bounced, 0) DESC, r.n DESC`,
-    [unitIds],
+    [scope.unitIds, scope.includeProtected, scope.protectedUnits],
   );
   const perUnit = await q.query(
     `SELECT unit_id, count(*) FILTER (WHERE kind = 'misrouted')::int AS misrouted, count(*) FILTER (WHERE kind = 'bounced')::int AS bounced,
        count(*) FILTER (WHERE kind = 'missing-attachment')::int AS missing, count(*) FILTER (WHERE kind = 'stuck')::int AS stuck,
        count(*) FILTER (WHERE resolved_at IS NULL)::int AS open
-     FROM deviations WHERE unit_id IS NOT NULL AND ($1::text[] IS NULL OR unit_id = ANY($1)) GROUP BY unit_id ORDER BY count(*) DESC`,
-    [unitIds],
+     FROM deviations v WHERE unit_id IS NOT NULL AND ($1::text[] IS NULL OR unit_id = ANY($1)) AND ${VISIBLE_SQL('v', 2)}
+     GROUP BY unit_id ORDER BY count(*) DESC`,
+    [scope.unitIds, scope.includeProtected, scope.protectedUnits],
   );
   return {
     perRule: perRule.rows.map((r) => ({ policyId: r.policy_id, ruleId: r.rule_id, routed: r.routed, misrouted: r.misrouted, bounced: r.bounced })),

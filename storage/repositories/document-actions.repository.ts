@@ -1,4 +1,5 @@
 import { COVER_MISSING_SQL, TEMA_RULE_MISSING_SQL } from './missing-attachments.repository.ts';
+import { STRICTLY_CONFIDENTIAL_SQL } from './document-access.repository.ts';
 import type { Queryable } from './queryable.ts';
 
 export interface InboxItemRow {
@@ -20,17 +21,40 @@ export interface InboxItemRow {
   missingAttachments: string[];
 }
 
-export async function listInbox(q: Queryable, unitId: string, f: { state: 'new' | 'taken' | 'all'; limit: number; offset: number }): Promise<{ rows: InboxItemRow[]; total: number }> {
+export type InboxSort = 'oldest' | 'newest' | 'tema' | 'case';
+const INBOX_ORDER: Record<InboxSort, string> = {
+  oldest: 'd.received_at, d.id', newest: 'd.received_at DESC, d.id DESC', tema: 'd.tema NULLS LAST, d.received_at, d.id', case: 'd.case_id NULLS LAST, d.received_at, d.id',
+};
+
+export interface InboxFilter {
+  state: 'new' | 'taken' | 'all';
+  /** Leave out strictly confidential documents (for everyone but NAV Vikafossen, whose inbox they are). */
+  hideStrictlyConfidential: boolean;
+  tema?: string;
+  /** Words in the title, form, case, id or the pages' text. */
+  q?: string;
+  sort?: InboxSort;
+  limit: number;
+  offset: number;
+}
+
+export async function listInbox(q: Queryable, unitId: string, f: InboxFilter): Promise<{ rows: InboxItemRow[]; total: number }> {
   const where = `dl.unit_id = $1 AND dl.returned_at IS NULL AND d.merged_into IS NULL
-    AND ($2 = 'all' OR ($2 = 'new' AND dl.taken_at IS NULL) OR ($2 = 'taken' AND dl.taken_at IS NOT NULL))`;
+    AND ($2 = 'all' OR ($2 = 'new' AND dl.taken_at IS NULL) OR ($2 = 'taken' AND dl.taken_at IS NOT NULL))
+    AND (NOT $3 OR NOT ${STRICTLY_CONFIDENTIAL_SQL('d')})
+    AND ($4::text IS NULL OR d.tema = $4)
+    AND ($5::text IS NULL OR d.title ILIKE $5 OR d.form_number ILIKE $5 OR d.case_id ILIKE $5 OR d.id ILIKE $5
+      OR EXISTS (SELECT 1 FROM pages p WHERE p.document_id = d.id AND p.text ILIKE $5))`;
+  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const params = [unitId, f.state, f.hideStrictlyConfidential, f.tema ?? null, like];
   const { rows } = await q.query(
     `SELECT d.id, d.title, d.tema, d.form_number, d.document_kind, d.case_id, d.person_id, d.page_count, d.received_at,
        dl.delivered_at, dl.taken_by, dl.taken_at, ae.description AS expected, ${TEMA_RULE_MISSING_SQL('d')} AS missing, ${COVER_MISSING_SQL('d')} AS cover_missing
      FROM deliveries dl JOIN documents d ON d.id = dl.document_id LEFT JOIN attachment_expectations ae ON ae.tema = d.tema
-     WHERE ${where} ORDER BY d.received_at, d.id LIMIT $3 OFFSET $4`,
-    [unitId, f.state, f.limit, f.offset],
+     WHERE ${where} ORDER BY ${INBOX_ORDER[f.sort ?? 'oldest']} LIMIT $6 OFFSET $7`,
+    [...params, f.limit, f.offset],
   );
-  const count = await q.query(`SELECT count(*)::int AS n FROM deliveries dl JOIN documents d ON d.id = dl.document_id WHERE ${where}`, [unitId, f.state]);
+  const count = await q.query(`SELECT count(*)::int AS n FROM deliveries dl JOIN documents d ON d.id = dl.document_id WHERE ${where}`, params);
   return {
     total: count.rows[0].n,
     rows: rows.map((r) => ({

@@ -29,6 +29,12 @@ export async function getCoverSheet(q: Queryable, loepenummer: string): Promise<
   return rows[0] ? toSheet(rows[0]) : null;
 }
 
+/** The sheet and who ordered it (who may read it back in full). */
+export async function getCoverSheetWithCreator(q: Queryable, loepenummer: string): Promise<{ sheet: CoverSheet; createdBy: string } | null> {
+  const { rows } = await q.query('SELECT * FROM foersteside WHERE loepenummer = $1', [loepenummer]);
+  return rows[0] ? { sheet: toSheet(rows[0]), createdBy: rows[0].created_by } : null;
+}
+
 /** Flags the attachments a cover sheet promised that did not arrive; returns how many were new. */
 export async function flagMissingAttachments(q: Queryable, caseId: string, documentId: string, loepenummer: string, missing: string[]): Promise<number> {
   let added = 0;

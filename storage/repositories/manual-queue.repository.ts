@@ -1,3 +1,4 @@
+import { STRICTLY_CONFIDENTIAL_SQL } from './document-access.repository.ts';
 import type { Queryable } from './queryable.ts';
 
 export interface ManualItemRow {
@@ -15,14 +16,37 @@ export interface ManualItemRow {
   receivedAt: Date;
 }
 
-export async function listManual(q: Queryable, f: { limit: number; offset: number }): Promise<{ rows: ManualItemRow[]; total: number }> {
-  const where = `status = 'manual' AND merged_into IS NULL`;
+export type ManualSort = 'oldest' | 'newest' | 'tema' | 'file' | 'reason';
+
+const ORDER: Record<ManualSort, string> = {
+  oldest: 'd.received_at, d.id', newest: 'd.received_at DESC, d.id DESC', tema: 'd.tema NULLS LAST, d.received_at, d.id',
+  file: 'd.file_name, d.id', reason: 'd.manual_reason NULLS LAST, d.received_at, d.id',
+};
+
+export interface ManualFilter {
+  /** The mail room's queue (false) or NAV Vikafossen's queue of strictly confidential documents (true). */
+  strictlyConfidential: boolean;
+  tema?: string;
+  /** Words in the file name, the reason, the journalpost id or the pages' text. */
+  q?: string;
+  sort?: ManualSort;
+  limit: number;
+  offset: number;
+}
+
+export async function listManual(q: Queryable, f: ManualFilter): Promise<{ rows: ManualItemRow[]; total: number }> {
+  const where = `d.status = 'manual' AND d.merged_into IS NULL AND ${STRICTLY_CONFIDENTIAL_SQL('d')} = $1
+    AND ($2::text IS NULL OR d.tema = $2)
+    AND ($3::text IS NULL OR d.file_name ILIKE $3 OR d.manual_reason ILIKE $3 OR d.id ILIKE $3
+      OR EXISTS (SELECT 1 FROM pages p WHERE p.document_id = d.id AND p.text ILIKE $3))`;
+  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const params = [f.strictlyConfidential, f.tema ?? null, like];
   const { rows } = await q.query(
-    `SELECT id, batch_id, file_name, manual_reason, stage, page_count, tema, form_number, document_kind, person_id, confidence, received_at
-     FROM documents WHERE ${where} ORDER BY received_at, id LIMIT $1 OFFSET $2`,
-    [f.limit, f.offset],
+    `SELECT d.id, d.batch_id, d.file_name, d.manual_reason, d.stage, d.page_count, d.tema, d.form_number, d.document_kind, d.person_id, d.confidence, d.received_at
+     FROM documents d WHERE ${where} ORDER BY ${ORDER[f.sort ?? 'oldest']} LIMIT $4 OFFSET $5`,
+    [...params, f.limit, f.offset],
   );
-  const count = await q.query(`SELECT count(*)::int AS n FROM documents WHERE ${where}`);
+  const count = await q.query(`SELECT count(*)::int AS n FROM documents d WHERE ${where}`, params);
   return {
     total: count.rows[0].n,
     rows: rows.map((r) => ({
@@ -30,6 +54,12 @@ export async function listManual(q: Queryable, f: { limit: number; offset: numbe
       tema: r.tema, formNumber: r.form_number, kind: r.document_kind, personId: r.person_id, confidence: r.confidence, receivedAt: r.received_at,
     })),
   };
+}
+
+/** Locks the document's row for the rest of the transaction: two people acting on one item go one after the other. */
+export async function lockDocument(q: Queryable, id: string): Promise<{ status: string; mergedInto: string | null } | null> {
+  const { rows } = await q.query('SELECT status, merged_into FROM documents WHERE id = $1 FOR UPDATE', [id]);
+  return rows[0] ? { status: rows[0].status, mergedInto: rows[0].merged_into } : null;
 }
 
 /** The operator's reading replaces the machine's; identification and attachment are done by hand. */
@@ -50,10 +80,11 @@ export async function applyManualReading(q: Queryable, documentId: string, f: {
 export async function splitOff(q: Queryable, documentId: string, fromPage: number, userId: string): Promise<string> {
   const { rows } = await q.query(
     `INSERT INTO documents (batch_id, file_name, media_type, sha256, original_key, size_bytes, vendor_metadata, external_ref,
-       status, stage, manual_reason, page_count, received_at, split_at, ocr_at, split_from)
+       status, stage, manual_reason, page_count, received_at, split_at, ocr_at, split_from, person_id)
      SELECT batch_id, file_name || ' (del fra side ' || $2::int::text || ')', media_type,
        sha256 || ':split:' || $2::int::text || ':' || md5(random()::text), original_key, size_bytes, vendor_metadata, NULL,
-       'manual', 'manual', 'delt ut fra ' || id || ' av ' || $3::text, page_count - $2::int + 1, received_at, now(), ocr_at, id
+       'manual', 'manual', 'delt ut fra ' || id || ' av ' || $3::text, page_count - $2::int + 1, received_at, now(), ocr_at, id,
+       person_id -- a part of a protected person's document stays theirs (and as protected)
      FROM documents WHERE id = $1 RETURNING id`,
     [documentId, fromPage, userId],
   );

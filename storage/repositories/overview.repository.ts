@@ -1,10 +1,17 @@
+import { STRICTLY_CONFIDENTIAL_SQL } from './document-access.repository.ts';
 import type { Queryable } from './queryable.ts';
 
-/** Aggregates only: no ids of persons or documents leave these queries. */
+/**
+ * Aggregates only: no ids of persons or documents leave these queries. Strictly confidential
+ * documents are not counted at all (the overview is the mail room's and administrators'), nor is
+ * anything delivered to the special unit.
+ */
+const NOT_PROTECTED = (d: string) => `NOT ${STRICTLY_CONFIDENTIAL_SQL(d)}`;
+
 export async function pagesPerHour(q: Queryable, hours: number): Promise<Array<{ hour: Date; pages: number }>> {
   const { rows } = await q.query(
-    `SELECT date_trunc('hour', ocr_at) AS hour, count(*)::int AS pages FROM pages
-     WHERE ocr_at > now() - make_interval(hours => $1) GROUP BY 1 ORDER BY 1`,
+    `SELECT date_trunc('hour', p.ocr_at) AS hour, count(*)::int AS pages FROM pages p JOIN documents d ON d.id = p.document_id
+     WHERE p.ocr_at > now() - make_interval(hours => $1) AND ${NOT_PROTECTED('d')} GROUP BY 1 ORDER BY 1`,
     [hours],
   );
   return rows.map((r) => ({ hour: r.hour, pages: r.pages }));
@@ -12,7 +19,7 @@ export async function pagesPerHour(q: Queryable, hours: number): Promise<Array<{
 
 export async function documentsPerStage(q: Queryable): Promise<Array<{ status: string; stage: string; documents: number }>> {
   const { rows } = await q.query(
-    `SELECT status, stage, count(*)::int AS n FROM documents WHERE status IN ('processing', 'manual') AND merged_into IS NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+    `SELECT status, stage, count(*)::int AS n FROM documents d WHERE status IN ('processing', 'manual') AND merged_into IS NULL AND ${NOT_PROTECTED('d')} GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   return rows.map((r) => ({ status: r.status, stage: r.stage, documents: r.n }));
 }
@@ -20,6 +27,8 @@ export async function documentsPerStage(q: Queryable): Promise<Array<{ status: s
 export async function documentsPerUnitAndTema(q: Queryable): Promise<Array<{ unitId: string; tema: string; documents: number }>> {
   const { rows } = await q.query(
     `SELECT dl.unit_id, coalesce(d.tema, 'UKJ') AS tema, count(*)::int AS n FROM deliveries dl JOIN documents d ON d.id = dl.document_id
+       JOIN units u ON u.id = dl.unit_id
+     WHERE u.type NOT IN ('vikafossen', 'manual') AND ${NOT_PROTECTED('d')}
      GROUP BY 1, 2 ORDER BY 1, 2`,
   );
   return rows.map((r) => ({ unitId: r.unit_id, tema: r.tema, documents: r.n }));
@@ -29,7 +38,7 @@ export async function documentsPerUnitAndTema(q: Queryable): Promise<Array<{ uni
 export async function scanToDelivery(q: Queryable): Promise<Array<{ tema: string | null; documents: number; p50: number | null; p95: number | null }>> {
   const { rows } = await q.query(
     `WITH first AS (SELECT document_id, min(delivered_at) AS at FROM deliveries GROUP BY 1),
-     t AS (SELECT d.tema, extract(epoch FROM f.at - d.received_at) AS s FROM first f JOIN documents d ON d.id = f.document_id)
+     t AS (SELECT d.tema, extract(epoch FROM f.at - d.received_at) AS s FROM first f JOIN documents d ON d.id = f.document_id WHERE ${NOT_PROTECTED('d')})
      SELECT tema, count(*)::int AS n, percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY s) AS p95
      FROM t GROUP BY GROUPING SETS ((), (tema)) ORDER BY tema NULLS FIRST`,
   );

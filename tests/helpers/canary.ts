@@ -75,6 +75,8 @@ export interface CanaryWorld {
   /** Markers of kode 6 that are not one document's: the special unit and the kode-6 rule. */
   kode6Markers: Marker[];
   specialUnit: string;
+  /** The cover sheets printed for the protected persons: who ordered each and for which unit. */
+  sheets: Array<{ loepenummer: string; personId: string; level: Level; createdBy: string; unit: string }>;
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -194,12 +196,27 @@ export async function seedCanaryWorld(ctx: Context): Promise<CanaryWorld> {
     loepenummer: makeLoepenummer(new Date('2020-01-02T00:00:00Z'), 4242), unit: '1201', deviationId: 999_999,
     original: await pagePng([`Finnes ikke ${tag}`]),
   });
+  // Each comparison gets ids nobody has ever used (the sweep's own look-ups would otherwise give them a history).
+  let fresh = 0;
+  Object.defineProperty(missing, 'renew', { value: () => {
+    fresh++;
+    const d = new Date(Date.UTC(1930 + (fresh % 60), fresh % 12, 1 + (fresh % 28)));
+    Object.assign(missing, {
+      docId: `JP${900_000_000 + fresh}`, caseId: `SAK${900_000_000 + fresh}`, personId: syntheticId(d, 200 + (fresh % 250)),
+      loepenummer: makeLoepenummer(new Date('2020-01-02T00:00:00Z'), 1 + (fresh % 99_000)), deviationId: 900_000_000 + fresh,
+    });
+  } });
   const kode6Markers: Marker[] = [
     { name: 'the special unit', value: SPECIAL_UNIT, category: 'meta', re: new RegExp(`\\b${SPECIAL_UNIT}\\b`) },
     { name: 'the special unit\'s name', value: 'Vikafossen', category: 'meta', re: /Vikafossen/i },
     { name: 'the kode-6 rule', value: 'strengt-fortrolig-adresse', category: 'meta', re: /strengt-fortrolig-adresse/ },
   ];
-  return { users, protectedDocs: [k6a.doc, k6b.doc, k7d.doc, skd.doc], targets, missing, kode6Markers, specialUnit: SPECIAL_UNIT };
+  const sheets = [
+    { loepenummer: lnr6, personId: k6.id, level: 'strengt-fortrolig' as const, createdBy: 'sb4450', unit: SPECIAL_UNIT },
+    { loepenummer: lnr7, personId: k7.id, level: 'fortrolig' as const, createdBy: 'sb4450', unit: '4450' },
+    { loepenummer: lnrS, personId: sk.id, level: 'skjermet' as const, createdBy: 'sb4883', unit: '4883' },
+  ];
+  return { users, protectedDocs: [k6a.doc, k6b.doc, k7d.doc, skd.doc], targets, missing, kode6Markers, specialUnit: SPECIAL_UNIT, sheets };
 }
 
 /** Where a protected document is now: what decides who may see it. */
@@ -236,6 +253,16 @@ export function entitled(user: CanaryUser, doc: Pick<ProtectedDoc, 'level'>, cat
   const inMailRoom = state ? state.status === 'processing' || state.status === 'manual' : false;
   if (category === 'content') return caseworkerOf(state?.activeUnits ?? []) || (user.role === 'operator' && inMailRoom);
   return caseworkerOf(state?.everUnits ?? []) || user.role === 'operator' || user.role === 'status-reader' || user.role === 'admin';
+}
+
+/**
+ * A cover sheet is the person's, not the document's: whoever ordered it and the unit it names may
+ * read it in full, the mail room its metadata; a kode-6 person's only NAV Vikafossen.
+ */
+export function sheetEntitled(user: CanaryUser, sheet: CanaryWorld['sheets'][number], category: MarkerCategory): boolean {
+  const caseworkerOf = (unit: string) => user.role === 'caseworker' && user.units.includes(unit);
+  if (sheet.level === 'strengt-fortrolig') return caseworkerOf(SPECIAL_UNIT);
+  return user.id === sheet.createdBy || caseworkerOf(sheet.unit) || (category === 'meta' && user.role === 'operator');
 }
 
 /** Places where a kode-6 marker is configuration rather than a document's data, each with why. */
@@ -503,6 +530,8 @@ export interface SweepResult {
   leaks: Leak[];
   /** Operations (method and path) covered, for the report. */
   covered: string[];
+  /** Milliseconds per operation. */
+  ms: Record<string, number>;
 }
 
 export interface SweepOptions {
@@ -534,7 +563,7 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
   const selected = ops.filter((op) => (opts.only ? opts.only(op) : true)).filter((op) => (opts.phase === 'write') === STATE_CHANGING.has(op.method));
   const auth = new Map<string | null, Record<string, string>>();
   for (const u of world.users) auth.set(u.id, u.id ? { authorization: `Bearer ${(await tokens.signDev(u.id)).token}` } : {});
-  const result: SweepResult = { operations: selected.length, users: world.users.length, targets: world.targets.length + 1, requests: 0, comparisons: 0, leaks: [], covered: [] };
+  const result: SweepResult = { operations: selected.length, users: world.users.length, targets: world.targets.length + 1, requests: 0, comparisons: 0, leaks: [], covered: [], ms: {} };
   const allowed = (op: string, user: CanaryUser, marker: string) => opts.allow.some((a) => a.op === op && a.marker === marker && (!a.user || a.user === user.id));
 
   let states = await docStates(ctx, world.protectedDocs);
@@ -542,24 +571,33 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
   for (const op of selected) {
     const opName = `${op.method} ${op.path}`;
     result.covered.push(opName);
+    const t0 = Date.now();
     for (const user of world.users) {
       const send = async (req: CanaryRequest) => {
         result.requests++;
         return app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.body });
       };
       // The missing target first: its answers are what a kode-6 target must look like.
+      (world.missing as Target & { renew?: () => void }).renew?.();
       const baseline = new Map<string, { status: number; body: string }>();
       for (const req of requestsFor(op, world.missing, user, auth.get(user.id)!)) {
         const res = await send(req);
         baseline.set(req.shape, { status: res.statusCode, body: normalise(res.body, world.missing) });
       }
+      // A request that carries no id of the target is the same for every target: sent once.
+      const seen = new Set<string>();
       for (const t of world.targets) {
         for (const req of requestsFor(op, t, user, auth.get(user.id)!)) {
+          if (seen.has(req.sent)) continue;
+          seen.add(req.sent);
           const before = states;
           const res = await send(req);
           // A write may move a document: whoever was entitled before or after may see the answer.
           if (write) states = await docStates(ctx, world.protectedDocs);
-          const may = (doc: ProtectedDoc, category: MarkerCategory) => entitled(user, doc, category, before.get(doc.docId)) || entitled(user, doc, category, states.get(doc.docId));
+          // Asked by a cover sheet's number, the answer is the sheet's: its own entitlement holds for its person.
+          const sheet = world.sheets.find((x) => req.sent.includes(x.loepenummer));
+          const may = (doc: ProtectedDoc, category: MarkerCategory) => entitled(user, doc, category, before.get(doc.docId)) || entitled(user, doc, category, states.get(doc.docId))
+            || (sheet !== undefined && sheet.personId === doc.personId && sheetEntitled(user, sheet, category));
           const { text, binary } = responseText(res);
           const leak = (what: string) => result.leaks.push({ op: opName, url: req.url, user: describeUser(user), status: res.statusCode, what });
           for (const doc of world.protectedDocs) {
@@ -571,7 +609,13 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
           for (const m of world.kode6Markers) {
             if (m.re.test(text) && !m.re.test(req.sent) && !may(kode6, 'meta') && !allowed(opName, user, m.name)) leak(`kode 6: ${m.name}`);
           }
-          if (t.doc && binary && res.statusCode < 300 && !may(t.doc, 'content')) leak(`${t.doc.key}: file content (${res.headers['content-type']})`);
+          // A list's total must count what it shows: hidden documents counted in are a count leak.
+          if (res.statusCode === 200 && !binary && res.body.startsWith('{"items":')) {
+            const list = JSON.parse(res.body) as { items: unknown[]; page: number; pageSize: number; total: number };
+            if (list.page === 1 && list.items.length < list.pageSize && list.total !== list.items.length) leak(`a list counts ${list.total} but shows ${list.items.length}`);
+          }
+          const contentMay = sheet ? sheetEntitled(user, sheet, 'content') : t.doc ? may(t.doc, 'content') : true;
+          if (t.doc && binary && res.statusCode < 300 && !contentMay) leak(`${t.doc.key}: file content (${res.headers['content-type']})`);
           // Only a request that carried the target's ids can tell one target from another.
           if (t.doc?.level === 'strengt-fortrolig' && !may(t.doc, 'meta') && /<(JP|SAK|FNR|LNR|AVVIK|ENHET)>/.test(req.shape)) {
             const base = baseline.get(req.shape);
@@ -586,6 +630,7 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
         }
       }
     }
+    result.ms[opName] = Date.now() - t0;
   }
   return result;
 }

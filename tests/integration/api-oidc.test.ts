@@ -119,8 +119,8 @@ describe('OIDC bearer tokens verified against the provider\'s JWKS', () => {
       expect(res.json(), what).toEqual(NO_DETAIL);
       expect(res.body, what).not.toMatch(/jwt|jws|claim|exp|iss|aud|signature|alg/i);
     }
-    // The queue dashboard's cookie goes through the same check.
-    const board = await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: `intake_board=${bad.expired}` } });
+    // The session cookie goes through the same check (the queue dashboard reads it too).
+    const board = await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: `intake_session=${bad.expired}` } });
     expect(board.statusCode).toBe(401);
   });
 

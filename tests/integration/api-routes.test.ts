@@ -52,16 +52,17 @@ interface RouteCase {
 const ROUTES: RouteCase[] = [
   { method: 'GET', url: () => '/api/me', ok: 'ops' },
   { method: 'GET', url: () => '/api/reconciliations', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/reconciliations?limit=0' } },
-  { method: 'POST', url: () => '/api/auth/board-session', ok: 'admin', forbidden: 'sb4450' },
   { method: 'GET', url: () => '/api/batches', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/batches?pageSize=1000' } },
   { method: 'POST', url: () => '/api/batches', ok: 'ops', forbidden: 'status', body: { name: 'x' }, bad: { body: { name: '' } } },
   { method: 'GET', url: () => '/api/batches/B1', ok: 'ops', forbidden: 'sb4450', notFound: '/api/batches/B999', bad: { url: '/api/batches/nope' } },
   { method: 'GET', url: () => '/api/batches/B1/summary', ok: 'ops', forbidden: 'status', notFound: '/api/batches/B999/summary', bad: { url: '/api/batches/x/summary' } },
   { method: 'POST', url: () => '/api/uploads', ok: 'ops', forbidden: 'admin' },
   { method: 'POST', url: () => '/api/ingest?filename=a.png', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/ingest?filename=a/b.png' } },
-  { method: 'GET', url: () => '/api/manual', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/manual?page=0' } },
+  { method: 'GET', url: () => '/api/manual', ok: 'ops', forbidden: 'status', bad: { url: '/api/manual?page=0' } },
+  { method: 'GET', url: () => '/api/units', ok: 'ops', forbidden: 'admin' },
   { method: 'GET', url: (i) => `/api/manual/${i.manual}`, ok: 'ops', forbidden: 'admin', notFound: '/api/manual/JP999', bad: { url: '/api/manual/x1' } },
-  { method: 'POST', url: (i) => `/api/manual/${i.manual}/resolve`, ok: 'ops', forbidden: 'sb4450', notFound: '/api/manual/JP999/resolve', body: { personId: OSLO_PERSON.id, tema: 'DAG', kind: 'claim' }, bad: { body: { personId: '123', tema: 'DAG', kind: 'claim' } } },
+  { method: 'POST', url: () => '/api/deviations/1/close', ok: 'admin', forbidden: 'status', notFound: '/api/deviations/999999/close', body: { note: 'ordnet' }, bad: { body: { note: '' } } },
+  { method: 'POST', url: (i) => `/api/manual/${i.manual}/resolve`, ok: 'ops', forbidden: 'status', notFound: '/api/manual/JP999/resolve', body: { personId: OSLO_PERSON.id, tema: 'DAG', kind: 'claim' }, bad: { body: { personId: '123', tema: 'DAG', kind: 'claim' } } },
   { method: 'POST', url: (i) => `/api/manual/${i.manual}/split`, ok: 'ops', forbidden: 'status', notFound: '/api/manual/JP999/split', body: { fromPage: 2 }, bad: { body: { fromPage: 1 } } },
   { method: 'POST', url: (i) => `/api/manual/${i.manual}/merge`, ok: 'ops', forbidden: 'status', notFound: '/api/manual/JP999/merge', body: { otherId: 'JP998' }, bad: { body: { otherId: 'B1' } } },
   { method: 'GET', url: (i) => `/api/documents/${i.doc}`, ok: 'sb4450', forbidden: 'status', notFound: '/api/documents/JP999', bad: { url: '/api/documents/1' } },
@@ -91,7 +92,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: (i) => `/api/foersteside/${i.sheet}/pdf`, ok: 'sb4450', forbidden: 'status', notFound: `/api/foersteside/${makeLoepenummer(new Date('2020-01-02'), 7)}/pdf`, bad: { url: '/api/foersteside/x/pdf' } },
 ];
 
-const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/auth/config', 'GET /api/auth/dev-users', 'POST /api/auth/dev-login'];
+const PUBLIC_ROUTES = ['GET /api/health', 'GET /api/auth/config', 'GET /api/auth/dev-users', 'POST /api/auth/dev-login', 'POST /api/auth/logout'];
 const toOpenApiPath = (url: string) => url.replace(/:([A-Za-z]+)/g, '{$1}');
 
 describe('every API route', () => {
@@ -179,10 +180,18 @@ describe('every API route', () => {
     expect((await ok('GET', `/api/documents/${doc.id}/pages/1/image?width=100`, 'sb4450')).headers['content-type']).toBe('image/png');
     await ok('GET', `/api/status/${doc.caseId}?purpose=test`, 'sb4450');
     await ok('GET', '/api/admin/policy', 'admin');
-    const board = await ok('POST', '/api/auth/board-session', 'ops');
-    const cookie = String(board.headers['set-cookie']).split(';')[0]!;
+    // The web app's session is a cookie from the sign-in; the queue dashboard is the administrator's.
+    const login = await call('POST', '/api/auth/dev-login', {}, { userId: 'admin' });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie } })).json().id).toBe('admin');
     expect((await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie } })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/admin/queues' })).statusCode).toBe(401);
+    const opsCookie = String((await call('POST', '/api/auth/dev-login', {}, { userId: 'ops' })).headers['set-cookie']).split(';')[0]!;
+    expect((await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: opsCookie, accept: 'text/html' } })).body).toContain('bare for administratorer');
+    // A change made with the cookie needs the header a page of another site cannot send.
+    expect((await app.inject({ method: 'POST', url: '/api/batches', headers: { cookie: opsCookie }, payload: { name: 'x' } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/api/batches', headers: { cookie: opsCookie, 'x-intake-csrf': '1' }, payload: { name: 'x' } })).statusCode).toBe(201);
     expect((await app.inject({ method: 'GET', url: '/docs/json' })).json().paths['/api/inbox/{unitId}']).toBeDefined();
   });
 
