@@ -8,6 +8,7 @@ import { mayKnowOf, protectedUnits, requireRole, type Actor } from './access.ser
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { ingest, type IncomingFile, type IngestReport } from './ingest.service.ts';
 import { paged, type Page, type Paged } from './paging.ts';
+import { reasonNb } from './reason-text.ts';
 
 type Ctx = Pick<Context, 'db' | 'store' | 'queues' | 'log' | 'reference'>;
 
@@ -60,7 +61,7 @@ export async function reconcileBatch(ctx: Ctx, actor: Actor, id: string): Promis
       if (hidden) return { id: '—', file: 'skjermet dokument', status: d.status, stage: d.stage, pages: null, tema: null, protected: true, mergedInto: null };
       return { id: d.id, file: d.fileName, status: d.status, stage: d.stage, pages: d.pageCount, tema: d.tema, protected: false, mergedInto };
     }),
-    setAside: await listSetAside(ctx.db, id),
+    setAside: (await listSetAside(ctx.db, id)).map((x) => ({ ...x, reason: reasonNb(x.reason) })),
   };
 }
 
@@ -98,6 +99,7 @@ async function forUploader(ctx: Ctx, actor: Actor, r: IngestReport): Promise<Upl
   const special = protectedUnits(ctx);
   return {
     ...r,
+    setAside: r.setAside.map((x) => ({ ...x, reason: reasonNb(x.reason) })),
     duplicates: r.duplicates.map((d) => {
       const f = facts.get(d.existingDocumentId);
       return { file: d.file, existingDocumentId: f && mayKnowOf(actor.user, { ...f, mergedInto: null }, special) ? d.existingDocumentId : null };

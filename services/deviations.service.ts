@@ -5,11 +5,16 @@ import { isSpecialCaseworker, protectedUnits, requireRole, type Actor } from './
 import { recordLookup } from './audit.service.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';
+import { policiesOf } from './document.service.ts';
+import { ruleNb } from './reason-text.ts';
+import type { Policy } from '../schemas/reference.ts';
 
-type Ctx = Pick<Context, 'db' | 'directory' | 'reference'>;
+type Ctx = Pick<Context, 'db' | 'directory' | 'reference' | 'policy'>;
 
 export interface Deviation extends Omit<DeviationRow, 'detectedAt' | 'resolvedAt'> {
   unitName: string | null;
+  /** The routing rule and what it means. */
+  ruleText: string | null;
   detectedAt: string;
   resolvedAt: string | null;
 }
@@ -27,17 +32,19 @@ function scope(ctx: Ctx, actor: Actor, unitId?: string): DeviationScope {
   return { ...base, unitIds: unitId ? [unitId] : actor.user.units };
 }
 
-const toDeviation = (ctx: Ctx) => (r: DeviationRow): Deviation => ({
-  ...r, unitName: r.unitId ? ctx.directory.unit(r.unitId)?.name ?? null : null, detectedAt: r.detectedAt.toISOString(), resolvedAt: r.resolvedAt?.toISOString() ?? null,
+const toDeviation = (ctx: Ctx, policies: Policy[]) => (r: DeviationRow): Deviation => ({
+  ...r, unitName: r.unitId ? ctx.directory.unit(r.unitId)?.name ?? null : null, ruleText: r.ruleId ? ruleNb(r.ruleId, policies) : null,
+  detectedAt: r.detectedAt.toISOString(), resolvedAt: r.resolvedAt?.toISOString() ?? null,
 });
 
 export async function listUnitDeviations(ctx: Ctx, actor: Actor, f: { unitId?: string; kind?: DeviationKind; open?: boolean }, page: Page): Promise<Paged<Deviation>> {
   // Stuck documents and missing attachments are found by the background sweep, not here.
   const { rows, total } = await listDeviations(ctx.db, { ...scope(ctx, actor, f.unitId), kind: f.kind, open: f.open, ...page.sql });
-  return paged(rows.map(toDeviation(ctx)), total, page);
+  return paged(rows.map(toDeviation(ctx, await policiesOf(ctx))), total, page);
 }
 
 export interface DeviationStatistics extends DeviationStats {
+  perRule: Array<DeviationStats['perRule'][number] & { ruleText: string }>;
   perUnit: Array<DeviationStats['perUnit'][number] & { unitName: string }>;
   /** When the background sweep last looked for stuck documents and missing attachments. */
   lastSweepAt: string | null;
@@ -45,9 +52,9 @@ export interface DeviationStatistics extends DeviationStats {
 
 /** Per rule (misrouted against routed) and per unit, so that a bad routing rule shows in numbers. */
 export async function deviationStatistics(ctx: Ctx, actor: Actor, unitId?: string): Promise<DeviationStatistics> {
-  const [s, sweep] = await Promise.all([deviationStats(ctx.db, scope(ctx, actor, unitId)), lastSweep(ctx.db)]);
+  const [s, sweep, policies] = await Promise.all([deviationStats(ctx.db, scope(ctx, actor, unitId)), lastSweep(ctx.db), policiesOf(ctx)]);
   return {
-    perRule: s.perRule, perUnit: s.perUnit.map((u) => ({ ...u, unitName: ctx.directory.unit(u.unitId)?.name ?? '' })),
+    perRule: s.perRule.map((r) => ({ ...r, ruleText: ruleNb(r.ruleId, policies) })), perUnit: s.perUnit.map((u) => ({ ...u, unitName: ctx.directory.unit(u.unitId)?.name ?? '' })),
     lastSweepAt: sweep?.finishedAt.toISOString() ?? null,
   };
 }
@@ -75,5 +82,5 @@ export async function closeUnitDeviation(ctx: Ctx, actor: Actor, id: number, not
   }
   if (!(await close(ctx.db, id, actor.user.id, note))) throw new ConflictError(`avvik ${id} er allerede lukket`);
   await log('granted');
-  return toDeviation(ctx)((await getDeviation(ctx.db, id))!);
+  return toDeviation(ctx, await policiesOf(ctx))((await getDeviation(ctx.db, id))!);
 }

@@ -1,13 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { devUsers, userForSubject } from '../../services/users.service.ts';
+import { protectedUnits } from '../../services/access.service.ts';
 import { actorOf, only, sessionCookie } from '../auth/plugin.ts';
 import { MeBody } from './bodies.ts';
 import { bearerAuth, ErrorBody, type RouteOptions } from './common.ts';
 
 export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx, tokens }) => {
   const unitName = (id: string) => ctx.directory.unit(id)?.name ?? '';
-  const withUnitNames = (u: Omit<z.infer<typeof MeBody>, 'unitNames'>) => ({ ...u, unitNames: Object.fromEntries(u.units.map((id) => [id, unitName(id)])) });
+  const special = protectedUnits(ctx);
+  const withUnitNames = (u: Omit<z.infer<typeof MeBody>, 'unitNames' | 'handlesProtected'>) => ({
+    ...u, unitNames: Object.fromEntries(u.units.map((id) => [id, unitName(id)])), handlesProtected: u.role === 'caseworker' && u.units.some((x) => special.has(x)),
+  });
 
   app.get('/api/auth/config', {
     schema: { tags: ['auth'], summary: 'How to sign in (no token needed)', response: { 200: z.object({ mode: z.enum(['dev', 'oidc']), loginUrl: z.string().nullable() }) } },

@@ -38,6 +38,7 @@ export const UserBody = exact<UserRow>()(z.object({
 
 export const MeBody = z.object({
   id: z.string(), name: z.string(), role: Role, units: z.array(z.string()), unitNames: z.record(z.string(), z.string()),
+  handlesProtected: z.boolean().describe("a caseworker of NAV Vikafossen: handles strictly confidential documents, also in their own manual queue"),
 });
 
 export const BatchBody = exact<BatchOverview>()(z.object({
@@ -138,14 +139,14 @@ const DeviationKind = z.enum(['misrouted', 'bounced', 'missing-attachment', 'stu
 
 export const DeviationBody = exact<Deviation>()(z.object({
   id: z.number(), kind: DeviationKind, documentId: z.string().nullable(), caseId: z.string().nullable(), unitId: z.string().nullable(),
-  unitName: z.string().nullable(), policyId: z.string().nullable(), ruleId: z.string().nullable(), reason: z.string().nullable(),
+  unitName: z.string().nullable(), ruleText: z.string().nullable().describe('the rule and what it means'), policyId: z.string().nullable(), ruleId: z.string().nullable(), reason: z.string().nullable(),
   reportedBy: z.string().nullable(), detectedAt: iso, resolvedAt: z.string().nullable(), tema: z.string().nullable(),
   resolvedBy: z.string().nullable(), resolutionNote: z.string().nullable().describe('why it was closed'),
   documentStatus: z.string().nullable().describe("the document's status now"),
 }));
 
 export const DeviationStatsBody = exact<DeviationStatistics>()(z.object({
-  perRule: z.array(z.object({ policyId: z.string(), ruleId: z.string(), routed: z.number(), misrouted: z.number(), bounced: z.number() })),
+  perRule: z.array(z.object({ policyId: z.string(), ruleId: z.string(), ruleText: z.string(), routed: z.number(), misrouted: z.number(), bounced: z.number() })),
   perUnit: z.array(z.object({
     unitId: z.string(), unitName: z.string(), misrouted: z.number(), bounced: z.number(), missingAttachment: z.number(), stuck: z.number(), open: z.number(),
   })),

@@ -79,6 +79,23 @@ async function contextFor(user: string | null, viewport: typeof PHONE): Promise<
   return { context, page };
 }
 
+describe('the page checks', () => {
+  it('catch a page that breaks each rule', async () => {
+    const page = await browser.newPage({ viewport: PHONE });
+    await page.setContent(`<html lang="nb"><body><main><h1>Prøve</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">
+      <button></button><div style="width: 1200px">Rutet etter routing rule ukjent-bruker: the document was delivered</div>
+      <p>status:case</p><p>TypeError: Failed to fetch</p></main></body></html>`);
+    const problems = await checkPage(page, 'prøve');
+    await page.close();
+    expect(problems.some((p) => p.includes('image-alt'))).toBe(true);
+    expect(problems.some((p) => p.includes('button-name'))).toBe(true);
+    expect(problems.some((p) => p.includes('px wide'))).toBe(true);
+    expect(problems.some((p) => p.includes('English or a raw code'))).toBe(true);
+    expect(problems.some((p) => p.includes('access-log action'))).toBe(true);
+    expect(problems.some((p) => p.includes('stack trace'))).toBe(true);
+  });
+});
+
 describe('every page, on a phone and on a desktop', () => {
   for (const [size, viewport] of [['mobil (390 px)', PHONE], ['skrivebord', DESKTOP]] as const) {
     it(`passes axe-core, fits the screen and speaks Norwegian: ${size}`, async () => {

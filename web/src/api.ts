@@ -1,4 +1,8 @@
-/** The API client: bearer token from the session, errors as ApiError with the server's message. */
+/**
+ * The API client. The session is an HttpOnly cookie set at sign-in, so every tab of the browser
+ * shares it; every request says it comes from this app (a page of another site cannot), and
+ * errors come back as ApiError with a message a person can read.
+ */
 export type Role = 'operator' | 'caseworker' | 'status-reader' | 'admin';
 
 export interface Me {
@@ -7,6 +11,8 @@ export interface Me {
   role: Role;
   units: string[];
   unitNames: Record<string, string>;
+  /** A caseworker of NAV Vikafossen (strictly confidential documents, and their manual queue). */
+  handlesProtected: boolean;
 }
 
 export interface Paged<T> {
@@ -22,16 +28,14 @@ export class ApiError extends Error {
   }
 }
 
-const TOKEN_KEY = 'intake.token';
+export const NETWORK_ERROR = 'Får ikke kontakt med tjenesten. Sjekk nettverket og prøv igjen.';
 
-export const session = {
-  get token(): string | null {
-    return sessionStorage.getItem(TOKEN_KEY);
-  },
-  set(token: string | null): void {
-    if (token) sessionStorage.setItem(TOKEN_KEY, token);
-    else sessionStorage.removeItem(TOKEN_KEY);
-  },
+const STATUS_TEXT: Record<number, string> = {
+  401: 'Du er ikke logget inn lenger. Logg inn på nytt.',
+  403: 'Du har ikke tilgang til dette.',
+  404: 'Fant ikke det du ba om.',
+  409: 'Noen andre har nettopp endret dette. Last siden på nytt.',
+  413: 'Filene er for store.',
 };
 
 let onUnauthorized: () => void = () => {};
@@ -40,25 +44,36 @@ export function whenUnauthorized(fn: () => void): void {
 }
 
 function headers(extra: Record<string, string> = {}): Record<string, string> {
-  const h: Record<string, string> = { 'x-intake-client': 'web', ...extra };
-  if (session.token) h.authorization = `Bearer ${session.token}`;
-  return h;
+  return { 'x-intake-csrf': '1', ...extra };
+}
+
+function messageFor(status: number, body: { message?: string } | null): string {
+  const text = body?.message?.trim();
+  if (text) return text.charAt(0).toUpperCase() + text.slice(1);
+  return STATUS_TEXT[status] ?? (status >= 500 ? 'Noe gikk galt hos oss. Prøv igjen om litt.' : 'Forespørselen ble avvist.');
 }
 
 async function fail(res: Response): Promise<never> {
-  let message = `HTTP ${res.status}`;
+  let body: { message?: string } | null = null;
   try {
-    const body = (await res.json()) as { message?: string };
-    if (body.message) message = body.message;
+    body = (await res.json()) as { message?: string };
   } catch {
     // not JSON
   }
   if (res.status === 401) onUnauthorized();
-  throw new ApiError(res.status, message);
+  throw new ApiError(res.status, messageFor(res.status, body));
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { ...init, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, NETWORK_ERROR);
+  }
 }
 
 export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(path, {
+  const res = await send(path, {
     method: init.method ?? 'GET',
     headers: headers(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
@@ -68,11 +83,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return (await res.json()) as T;
 }
 
-/** Binary content (page images, PDF) as an object URL: img tags cannot send the bearer token. */
-export async function blobUrl(path: string): Promise<string> {
-  const res = await fetch(path, { headers: headers() });
-  if (!res.ok) return fail(res);
-  return URL.createObjectURL(await res.blob());
+export async function signIn(userId: string): Promise<void> {
+  await api('/api/auth/dev-login', { method: 'POST', body: { userId } });
+}
+
+export async function signOut(): Promise<void> {
+  await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
 }
 
 export interface UploadProgress {
@@ -88,7 +104,7 @@ export function upload<T>(path: string, form: FormData, onProgress: (p: UploadPr
     for (const [k, v] of Object.entries(headers())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress({ loaded: e.loaded, total: e.total });
     xhr.onload = () => {
-      let body: { message?: string } = {};
+      let body: { message?: string } | null = null;
       try {
         body = JSON.parse(xhr.responseText);
       } catch {
@@ -97,10 +113,10 @@ export function upload<T>(path: string, form: FormData, onProgress: (p: UploadPr
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
       else {
         if (xhr.status === 401) onUnauthorized();
-        reject(new ApiError(xhr.status, body.message ?? `HTTP ${xhr.status}`));
+        reject(new ApiError(xhr.status, messageFor(xhr.status, body)));
       }
     };
-    xhr.onerror = () => reject(new ApiError(0, 'nettverksfeil under opplasting'));
+    xhr.onerror = () => reject(new ApiError(0, NETWORK_ERROR));
     xhr.send(form);
   });
 }

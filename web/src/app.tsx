@@ -1,6 +1,8 @@
-import { InternalHeader, Spacer, Loader, Box } from '@navikt/ds-react';
+import { BodyShort, Button, Heading, Loader, VStack } from '@navikt/ds-react';
+import { MenuHamburgerIcon, XMarkIcon } from '@navikt/aksel-icons';
 import { useCallback, useEffect, useState } from 'react';
-import { api, session, whenUnauthorized, type Me, type Role } from './api.ts';
+import { api, signOut, whenUnauthorized, type Me, type Role } from './api.ts';
+import { AppLink } from './components.tsx';
 import { ROLE_NAVN } from './format.ts';
 import { navigate, useLocation } from './router.ts';
 import { LoginPage } from './pages/login.tsx';
@@ -19,109 +21,115 @@ import { AdminPage } from './pages/admin.tsx';
 interface NavItem {
   path: string;
   label: string;
-  roles: Role[];
+  may: (me: Me) => boolean;
 }
 
+const role = (...r: Role[]) => (me: Me) => r.includes(me.role);
 const NAV: NavItem[] = [
-  { path: '/postmottak', label: 'Postmottak', roles: ['operator'] },
-  { path: '/manuell', label: 'Manuell kø', roles: ['operator'] },
-  { path: '/innboks', label: 'Innboks', roles: ['caseworker'] },
-  { path: '/status', label: 'Statusoppslag', roles: ['status-reader', 'caseworker', 'operator'] },
-  { path: '/avvik', label: 'Avvik', roles: ['caseworker', 'operator', 'admin'] },
-  { path: '/oversikt', label: 'Oversikt', roles: ['operator', 'admin'] },
-  { path: '/admin', label: 'Administrasjon', roles: ['admin'] },
+  { path: '/postmottak', label: 'Postmottak', may: role('operator') },
+  { path: '/manuell', label: 'Manuell kø', may: (me) => me.role === 'operator' || me.handlesProtected },
+  { path: '/innboks', label: 'Innboks', may: role('caseworker') },
+  { path: '/status', label: 'Statusoppslag', may: role('status-reader', 'caseworker', 'operator') },
+  { path: '/avvik', label: 'Avvik', may: role('caseworker', 'operator', 'admin') },
+  { path: '/oversikt', label: 'Oversikt', may: role('operator', 'admin') },
+  { path: '/admin', label: 'Administrasjon', may: role('admin') },
 ];
 
 const HOME: Record<Role, string> = { operator: '/postmottak', caseworker: '/innboks', 'status-reader': '/status', admin: '/oversikt' };
 
+/** Where to go after signing in: a page of this site only. */
+function next(): string | null {
+  const n = new URLSearchParams(location.search).get('neste');
+  return n && n.startsWith('/') && !n.startsWith('//') ? n : null;
+}
+
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [menu, setMenu] = useState(false);
   const { path } = useLocation();
 
   const loadMe = useCallback(async () => {
-    if (!session.token) return setMe(null);
     try {
       setMe(await api<Me>('/api/me'));
     } catch {
-      session.set(null);
       setMe(null);
     }
   }, []);
 
   useEffect(() => {
-    whenUnauthorized(() => {
-      session.set(null);
-      setMe(null);
-    });
+    whenUnauthorized(() => setMe(null));
     void loadMe();
   }, [loadMe]);
+  useEffect(() => setMenu(false), [path]);
 
-  if (me === undefined) return <Loader size="2xlarge" title="Laster" />;
-  if (me === null) return <LoginPage onLogin={loadMe} />;
+  if (me === undefined) return <Loader size="2xlarge" title="Laster" className="app-loading" />;
+  if (me === null) return <LoginPage onLogin={async () => {
+    const to = next();
+    // The queue dashboard is a page of the server, not of this app.
+    if (to?.startsWith('/admin/queues')) return window.location.assign(to);
+    await loadMe();
+    if (to) navigate(to);
+  }} />;
 
-  const allowed = NAV.filter((n) => n.roles.includes(me.role));
-  if (path === '/' || path === '/logg-inn') {
-    queueMicrotask(() => navigate(HOME[me.role]));
-  }
-  const logout = () => {
-    session.set(null);
+  const allowed = NAV.filter((n) => n.may(me));
+  if (path === '/' || path === '/logg-inn') queueMicrotask(() => navigate(HOME[me.role]));
+  const logout = async () => {
+    await signOut();
     setMe(null);
     navigate('/');
   };
 
   return (
     <div className="app">
-      <InternalHeader>
-        <InternalHeader.Title as="a" href={HOME[me.role]} onClick={(e: React.MouseEvent) => { e.preventDefault(); navigate(HOME[me.role]); }}>
-          Skanning og mottak
-        </InternalHeader.Title>
-        <nav className="app-nav" aria-label="Hovedmeny">
+      <header className="app-header">
+        <AppLink to={HOME[me.role]} className="app-title">Skanning og mottak</AppLink>
+        <button type="button" className="menu-button" aria-expanded={menu} aria-controls="hovedmeny" onClick={() => setMenu((m) => !m)}>
+          {menu ? <XMarkIcon aria-hidden fontSize="1.5rem" /> : <MenuHamburgerIcon aria-hidden fontSize="1.5rem" />}
+          <span>Meny</span>
+        </button>
+        <nav id="hovedmeny" className={`app-nav ${menu ? 'open' : ''}`} aria-label="Hovedmeny">
           {allowed.map((n) => (
-            <a key={n.path} href={n.path} className={path.startsWith(n.path) ? 'active' : ''} aria-current={path.startsWith(n.path) ? 'page' : undefined}
-              onClick={(e) => { e.preventDefault(); navigate(n.path); }}>
+            <AppLink key={n.path} to={n.path} className={path.startsWith(n.path) ? 'active' : ''} aria-current={path.startsWith(n.path) ? 'page' : undefined}>
               {n.label}
-            </a>
+            </AppLink>
           ))}
         </nav>
-        <Spacer />
-        <InternalHeader.User name={me.name} description={`${ROLE_NAVN[me.role]}${me.units.length ? ` · ${me.units.join(', ')}` : ''}`} />
-        <InternalHeader.Button onClick={logout}>Logg ut</InternalHeader.Button>
-      </InternalHeader>
-      <Box as="main" padding="space-24" className="app-main">
+        <div className="app-user">
+          <span className="app-user-name">{me.name}</span>
+          <span className="app-user-role">{ROLE_NAVN[me.role]}{me.units.length ? ` · ${me.units.join(', ')}` : ''}</span>
+        </div>
+        <button type="button" className="logout" onClick={logout}>Logg ut</button>
+      </header>
+      <main className="app-main">
         <Route path={path} me={me} />
-      </Box>
+      </main>
     </div>
   );
 }
 
+function Message({ title, text, me }: { title: string; text: string; me: Me }) {
+  return (
+    <VStack gap="space-16">
+      <Heading level="1" size="large">{title}</Heading>
+      <BodyShort>{text}</BodyShort>
+      <div><Button as={AppLink} to={HOME[me.role]} variant="secondary">Til forsiden</Button></div>
+    </VStack>
+  );
+}
+
 function Route({ path, me }: { path: string; me: Me }) {
-  const parts = path.split('/').filter(Boolean);
-  const can = (r: Role[]) => r.includes(me.role);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const item = NAV.find((n) => n.path === `/${parts[0] ?? ''}`);
+  if (!item) return parts.length === 0 ? null : <Message me={me} title="Fant ikke siden" text="Adressen finnes ikke her. Bruk menyen, eller gå til forsiden." />;
+  if (!item.may(me)) return <Message me={me} title="Ingen tilgang" text={`Siden «${item.label}» er ikke for rollen ${ROLE_NAVN[me.role]?.toLowerCase()}.`} />;
   switch (parts[0]) {
-    case 'postmottak':
-      if (!can(['operator'])) break;
-      if (parts[1] === 'avstemming') return <AvstemmingPage />;
-      return parts[1] === 'bunke' && parts[2] ? <BatchPage id={parts[2]} /> : <MailRoomPage />;
-    case 'manuell':
-      if (!can(['operator'])) break;
-      return parts[1] ? <ManualItemPage id={parts[1]} /> : <ManualQueuePage />;
-    case 'innboks':
-      if (!can(['caseworker'])) break;
-      return parts[1] && parts[2] ? <InboxDocumentPage me={me} unitId={parts[1]} id={parts[2]} /> : <InboxPage me={me} unitId={parts[1]} />;
-    case 'status':
-      if (!can(['status-reader', 'caseworker', 'operator'])) break;
-      return <StatusPage />;
-    case 'avvik':
-      if (!can(['caseworker', 'operator', 'admin'])) break;
-      return <DeviationsPage me={me} />;
-    case 'oversikt':
-      if (!can(['operator', 'admin'])) break;
-      return <OverviewPage />;
-    case 'admin':
-      if (!can(['admin'])) break;
-      return <AdminPage />;
-    default:
-      return null;
+    case 'postmottak': if (parts[1] === 'avstemming') return <AvstemmingPage />; return parts[1] === 'bunke' && parts[2] ? <BatchPage id={parts[2]} /> : <MailRoomPage />;
+    case 'manuell': return parts[1] ? <ManualItemPage id={parts[1]} me={me} /> : <ManualQueuePage me={me} />;
+    case 'innboks': return parts[1] && parts[2] ? <InboxDocumentPage me={me} unitId={parts[1]} id={parts[2]} /> : <InboxPage me={me} unitId={parts[1]} />;
+    case 'status': return <StatusPage />;
+    case 'avvik': return <DeviationsPage me={me} />;
+    case 'oversikt': return <OverviewPage me={me} />;
+    case 'admin': return <AdminPage />;
+    default: return null;
   }
-  return <p>Du har ikke tilgang til denne siden.</p>;
 }

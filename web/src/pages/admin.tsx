@@ -1,13 +1,18 @@
 import { Alert, BodyShort, Button, Heading, HStack, Select, Table, Tabs, Tag, TextField, VStack } from '@navikt/ds-react';
 import { useState } from 'react';
 import { api, type Paged, type Role } from '../api.ts';
-import { Loading, Pager, useData } from '../components.tsx';
-import { dateTime, ROLE_NAVN } from '../format.ts';
+import { Loading, Pager, TableBox, useData } from '../components.tsx';
+import { ACTION_NAVN, CHANNEL_NAVN, dateTime, PROTECTION_NAVN, ROLE_NAVN } from '../format.ts';
+
+const UNIT_TYPE_NAVN: Record<string, string> = {
+  'nav-kontor': 'NAV-kontoret', forvaltning: 'forvaltningsenheten', pensjon: 'NAV Pensjon', hjelpemiddelsentral: 'hjelpemiddelsentralen',
+  internasjonalt: 'NAV Internasjonalt', vikafossen: 'NAV Vikafossen', manual: 'postmottakets manuelle kø',
+};
 
 interface User { id: string; name: string; role: Role; source: string; active: boolean; units: string[] }
 interface AccessRow {
   id: number; at: string; actor: string; role: string | null; channel: string; purpose: string; action: string; subject: string;
-  personIds: string[]; documentIds: string[]; outcome: 'granted' | 'denied';
+  personIds: string[]; documentIds: string[]; outcome: 'granted' | 'denied' | 'not-found';
 }
 interface Policy { id: string; title: string; source: string; rules: Array<{ id: string; description: string; source: string; to?: Array<{ unitType: string }>; restrict?: string }> }
 
@@ -42,7 +47,7 @@ function AccessLog() {
   return (
     <VStack gap="space-16" className="tab-body">
       <form onSubmit={(e) => { e.preventDefault(); setPage(1); setFilter({ userId: userId.trim(), personId: personId.replace(/\s/g, '') }); }}>
-        <HStack gap="space-12" align="end">
+        <HStack gap="space-12" align="end" wrap>
           <TextField label="Bruker (ident)" size="small" value={userId} onChange={(e) => setUserId(e.target.value)} />
           <TextField label="Person (fødselsnummer)" size="small" value={personId} onChange={(e) => setPersonId(e.target.value)} />
           <Button size="small" type="submit">Vis oppslag</Button>
@@ -50,6 +55,7 @@ function AccessLog() {
       </form>
       {!data ? <Loading error={error} /> : (
         <>
+          <TableBox label="Tilgangslogg">
           <Table size="small" className="access-log">
             <Table.Header>
               <Table.Row>
@@ -68,16 +74,17 @@ function AccessLog() {
                 <Table.Row key={r.id}>
                   <Table.DataCell>{dateTime(r.at)}</Table.DataCell>
                   <Table.DataCell>{r.actor}{r.role ? <span className="muted"> ({ROLE_NAVN[r.role] ?? r.role})</span> : null}</Table.DataCell>
-                  <Table.DataCell>{r.action}</Table.DataCell>
-                  <Table.DataCell>{r.subject}{r.documentIds.length ? <BodyShort size="small" className="muted">{r.documentIds.slice(0, 5).join(', ')}{r.documentIds.length > 5 ? ' …' : ''}</BodyShort> : null}</Table.DataCell>
+                  <Table.DataCell>{ACTION_NAVN[r.action] ?? 'Annet oppslag'}</Table.DataCell>
+                  <Table.DataCell className="break">{r.subject === 'skjermet' ? <i>skjermet</i> : r.subject}{r.documentIds.length ? <BodyShort size="small" className="muted">{r.documentIds.slice(0, 5).join(', ')}{r.documentIds.length > 5 ? ' …' : ''}</BodyShort> : null}</Table.DataCell>
                   <Table.DataCell>{r.personIds.length}</Table.DataCell>
                   <Table.DataCell>{r.purpose}</Table.DataCell>
-                  <Table.DataCell>{r.channel}</Table.DataCell>
-                  <Table.DataCell>{r.outcome === 'granted' ? <Tag size="small" variant="success">Gitt</Tag> : <Tag size="small" variant="error">Avvist</Tag>}</Table.DataCell>
+                  <Table.DataCell>{CHANNEL_NAVN[r.channel] ?? 'Annet'}</Table.DataCell>
+                  <Table.DataCell>{r.outcome === 'granted' ? <Tag size="small" variant="success">Gitt</Tag> : r.outcome === 'denied' ? <Tag size="small" variant="error">Avvist</Tag> : <Tag size="small" variant="neutral">Ikke funnet</Tag>}</Table.DataCell>
                 </Table.Row>
               ))}
             </Table.Body>
           </Table>
+          </TableBox>
           <BodyShort size="small">{data.total} oppslag</BodyShort>
           <Pager {...data} onPage={setPage} />
         </>
@@ -115,6 +122,7 @@ function Users() {
     <VStack gap="space-16" className="tab-body">
       {!data ? <Loading error={error} /> : (
         <>
+          <TableBox label="Brukere">
           <Table size="small">
             <Table.Header>
               <Table.Row>
@@ -139,11 +147,12 @@ function Users() {
               ))}
             </Table.Body>
           </Table>
+          </TableBox>
           <Pager {...data} onPage={setPage} />
         </>
       )}
       <Heading level="2" size="small">Legg til bruker</Heading>
-      <HStack gap="space-12" align="end">
+      <HStack gap="space-12" align="end" wrap>
         <TextField label="NAV-ident" size="small" value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} />
         <TextField label="Navn" size="small" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         <Select label="Rolle" size="small" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
@@ -211,7 +220,7 @@ function Rules() {
         {data.activatedBy ? `, byttet av ${data.activatedBy} ${dateTime(data.activatedAt)}` : ''}.
         Arbeidsprosessene bruker den fra neste ruting.
       </Alert>
-      <HStack gap="space-12" align="end">
+      <HStack gap="space-12" align="end" wrap>
         <Select label="Policyfil" size="small" value={file} onChange={(e) => setFile(e.target.value)}>
           <option value="">Velg fil</option>
           {(files.data?.items ?? []).map((f) => <option key={f.file} value={f.file} disabled={Boolean(f.problem)}>{f.file}{f.title ? ` – ${f.title}` : ''}{f.problem ? ' (ugyldig)' : ''}</option>)}
@@ -226,6 +235,7 @@ function Rules() {
       {message && <Alert size="small" variant={message.ok ? 'success' : 'error'} role="status">{message.text}</Alert>}
 
       <Heading level="2" size="small">Regler i bruk</Heading>
+      <TableBox label="Regler i bruk">
       <Table size="small" className="policy-rules">
         <Table.Header>
           <Table.Row>
@@ -242,15 +252,17 @@ function Rules() {
               <Table.DataCell>{i + 1}</Table.DataCell>
               <Table.DataCell>{r.id}</Table.DataCell>
               <Table.DataCell>{r.description}</Table.DataCell>
-              <Table.DataCell>{r.to?.map((t) => t.unitType).join(' + ') ?? (r.restrict ? `begrens: ${r.restrict}` : '—')}</Table.DataCell>
-              <Table.DataCell className="muted">{r.source}</Table.DataCell>
+              <Table.DataCell>{r.to?.map((t) => UNIT_TYPE_NAVN[t.unitType] ?? 'annen enhet').join(' og ') ?? (r.restrict ? `begrenset innsyn (${(PROTECTION_NAVN[r.restrict] ?? 'skjermet').toLowerCase()}), så neste regel` : '—')}</Table.DataCell>
+              <Table.DataCell className="muted break">{r.source}</Table.DataCell>
             </Table.Row>
           ))}
         </Table.Body>
       </Table>
+      </TableBox>
 
       <Heading level="2" size="small">Innlastede versjoner</Heading>
       {versions.data && versions.data.items.length === 0 ? <BodyShort size="small">Ingen er lastet inn ennå; standarden fra konfigurasjonen gjelder.</BodyShort> : (
+        <TableBox label="Innlastede versjoner">
         <Table size="small" className="policy-versions">
           <Table.Header>
             <Table.Row>
@@ -275,9 +287,11 @@ function Rules() {
             ))}
           </Table.Body>
         </Table>
+        </TableBox>
       )}
 
       <Heading level="2" size="small">Historikk</Heading>
+      <TableBox label="Historikk">
       <Table size="small" className="policy-history">
         <Table.Header>
           <Table.Row>
@@ -296,6 +310,7 @@ function Rules() {
           ))}
         </Table.Body>
       </Table>
+      </TableBox>
     </VStack>
   );
 }

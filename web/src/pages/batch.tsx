@@ -1,15 +1,14 @@
-import { BodyShort, Heading, HGrid, Box, Label, ProgressBar, Table, Tag, VStack, Link } from '@navikt/ds-react';
+import { BodyShort, Heading, HGrid, Box, Label, ProgressBar, Table, Tag, VStack } from '@navikt/ds-react';
 import { api } from '../api.ts';
-import { Loading, useData } from '../components.tsx';
-import { dateTime, STATUS_NAVN, tema } from '../format.ts';
-import { navigate } from '../router.ts';
+import { AppLink, Loading, TableBox, useData } from '../components.tsx';
+import { dateTime, SOURCE_NAVN, stage, STATUS_NAVN, tema } from '../format.ts';
 import { processed, type BatchOverview } from './mailroom.tsx';
 
 interface Reconciliation {
   batch: BatchOverview;
   received: number;
   processed: number;
-  documents: Array<{ id: string; file: string; status: string; stage: string; pages: number | null; tema: string | null; protected: boolean }>;
+  documents: Array<{ id: string; file: string; status: string; stage: string; pages: number | null; tema: string | null; protected: boolean; mergedInto: string | null }>;
   setAside: Array<{ name: string; reason: string }>;
 }
 
@@ -17,7 +16,7 @@ function Count({ label, value }: { label: string; value: number }) {
   return (
     <Box padding="space-12" borderRadius="8" className="count">
       <BodyShort size="small">{label}</BodyShort>
-      <Heading level="3" size="large">{value}</Heading>
+      <BodyShort size="large" weight="semibold" className="count-value">{value}</BodyShort>
     </Box>
   );
 }
@@ -29,9 +28,9 @@ export function BatchPage({ id }: { id: string }) {
   const b = data.batch;
   return (
     <VStack gap="space-24">
-      <Link href="/postmottak" onClick={(e) => { e.preventDefault(); navigate('/postmottak'); }}>← Alle bunker</Link>
-      <Heading level="1" size="large">Bunke {b.id}: {b.name}</Heading>
-      <BodyShort>Mottatt {dateTime(b.createdAt)} · kilde {b.source} · {b.pages} sider, {b.pagesRead} lest</BodyShort>
+      <AppLink to="/postmottak">← Alle bunker</AppLink>
+      <Heading level="1" size="large" className="break">Bunke {b.id}: {b.name}</Heading>
+      <BodyShort>Mottatt {dateTime(b.createdAt)} · {SOURCE_NAVN[b.source] ?? 'annen kilde'} · {b.pages} sider, {b.pagesRead} lest</BodyShort>
       <section aria-label="Avstemming">
         <HGrid columns={{ xs: 2, md: 6 }} gap="space-12">
           <Count label="Filer mottatt" value={data.received} />
@@ -43,37 +42,43 @@ export function BatchPage({ id }: { id: string }) {
         </HGrid>
       </section>
       {b.documents > 0 && <ProgressBar value={processed(b)} valueMax={b.documents} aria-label="Behandlingsfremdrift" />}
-      <section>
-        <Heading level="2" size="medium" spacing>Dokumenter</Heading>
-        <Table size="small">
-          <Table.Header>
-            <Table.Row>
-              <Table.HeaderCell>Journalpost</Table.HeaderCell>
-              <Table.HeaderCell>Fil</Table.HeaderCell>
-              <Table.HeaderCell>Status</Table.HeaderCell>
-              <Table.HeaderCell>Steg</Table.HeaderCell>
-              <Table.HeaderCell align="right">Sider</Table.HeaderCell>
-              <Table.HeaderCell>Tema</Table.HeaderCell>
-            </Table.Row>
-          </Table.Header>
-          <Table.Body>
-            {data.documents.map((d, i) => (
-              <Table.Row key={`${d.id}-${i}`}>
-                <Table.DataCell>{d.protected ? <Tag size="small" variant="warning">Skjermet</Tag> : d.status === 'manual' ? <a href={`/manuell/${d.id}`} onClick={(e) => { e.preventDefault(); navigate(`/manuell/${d.id}`); }}>{d.id}</a> : d.id}</Table.DataCell>
-                <Table.DataCell>{d.file}</Table.DataCell>
-                <Table.DataCell>{STATUS_NAVN[d.status] ?? d.status}</Table.DataCell>
-                <Table.DataCell>{d.stage}</Table.DataCell>
-                <Table.DataCell align="right">{d.pages ?? '—'}</Table.DataCell>
-                <Table.DataCell>{tema(d.tema)}</Table.DataCell>
+      <section aria-labelledby="dokumenter">
+        <Heading level="2" size="medium" spacing id="dokumenter">Dokumenter</Heading>
+        <TableBox label="Dokumenter i bunken">
+          <Table size="small">
+            <Table.Header>
+              <Table.Row>
+                <Table.HeaderCell>Journalpost</Table.HeaderCell>
+                <Table.HeaderCell>Fil</Table.HeaderCell>
+                <Table.HeaderCell>Status</Table.HeaderCell>
+                <Table.HeaderCell>Steg</Table.HeaderCell>
+                <Table.HeaderCell align="right">Sider</Table.HeaderCell>
+                <Table.HeaderCell>Tema</Table.HeaderCell>
               </Table.Row>
-            ))}
-          </Table.Body>
-        </Table>
+            </Table.Header>
+            <Table.Body>
+              {data.documents.map((d, i) => (
+                <Table.Row key={`${d.id}-${i}`} data-document={d.protected ? undefined : d.id}>
+                  <Table.DataCell>
+                    {d.protected
+                      ? <Tag size="small" variant="neutral" title="Dokumentet telles med i avstemmingen, men kan ikke vises her">Skjermet dokument</Tag>
+                      : d.status === 'manual' && !d.mergedInto ? <AppLink to={`/manuell/${d.id}`}>{d.id}</AppLink> : d.id}
+                  </Table.DataCell>
+                  <Table.DataCell className="break">{d.protected ? 'kan ikke vises' : d.file}</Table.DataCell>
+                  <Table.DataCell>{d.mergedInto ? <>Slått sammen inn i {d.mergedInto}</> : STATUS_NAVN[d.status] ?? 'Ukjent'}</Table.DataCell>
+                  <Table.DataCell>{d.mergedInto ? '—' : stage(d.stage)}</Table.DataCell>
+                  <Table.DataCell align="right">{d.pages ?? '—'}</Table.DataCell>
+                  <Table.DataCell>{tema(d.tema)}</Table.DataCell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        </TableBox>
       </section>
       {data.setAside.length > 0 && (
-        <section>
-          <Heading level="2" size="medium" spacing>Satt til side</Heading>
-          <ul>{data.setAside.map((s, i) => <li key={i}><Label as="span" size="small">{s.name}</Label>: {s.reason}</li>)}</ul>
+        <section aria-labelledby="satt-til-side">
+          <Heading level="2" size="medium" spacing id="satt-til-side">Satt til side</Heading>
+          <ul className="break">{data.setAside.map((s, i) => <li key={i}><Label as="span" size="small">{s.name}</Label>: {s.reason}</li>)}</ul>
         </section>
       )}
     </VStack>

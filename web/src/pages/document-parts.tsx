@@ -1,39 +1,31 @@
-import { BodyShort, Button, Heading, HStack, Label, Tag, VStack } from '@navikt/ds-react';
+import { BodyShort, Button, Heading, HStack, Label, TextField, VStack } from '@navikt/ds-react';
 import { useState } from 'react';
-import { blobUrl } from '../api.ts';
 import { PageImage } from '../components.tsx';
+import { kind, percent, tema } from '../format.ts';
 import type { DocumentView } from '../../../services/document.service.ts';
 export type { DocumentView };
 
 /** Page images beside their OCR text; a search term is highlighted in the text. */
-export function PagesWithText({ doc, thumbWidth = 360 }: { doc: DocumentView; thumbWidth?: number }) {
+export function PagesWithText({ doc, thumbWidth = 360, purpose }: { doc: DocumentView; thumbWidth?: number; purpose?: string }) {
   const [highlight, setHighlight] = useState('');
-  const [pdfError, setPdfError] = useState<string | null>(null);
-  const openPdf = async () => {
-    try {
-      window.open(await blobUrl(`/api/documents/${doc.id}/archive.pdf`), '_blank', 'noopener');
-    } catch (e) {
-      setPdfError((e as Error).message);
-    }
-  };
+  const why = purpose ? `&purpose=${encodeURIComponent(purpose)}` : '';
   return (
     <VStack gap="space-16">
-      <HStack gap="space-12" align="end">
-        <label className="highlight-field">
-          <Label size="small" as="span">Marker i teksten</Label>
-          <input className="navds-text-field__input" value={highlight} onChange={(e) => setHighlight(e.target.value)} placeholder="f.eks. fødselsnummer" />
-        </label>
-        {doc.hasArchivePdf && <Button variant="secondary" size="small" onClick={openPdf}>Åpne søkbar PDF</Button>}
-        {pdfError && <BodyShort>{pdfError}</BodyShort>}
+      <HStack gap="space-12" align="end" wrap>
+        <TextField label="Marker i teksten" size="small" value={highlight} onChange={(e) => setHighlight(e.target.value)} placeholder="f.eks. fødselsnummer" autoComplete="off" />
+        {doc.hasArchivePdf && (
+          <Button as="a" variant="secondary" size="small" href={`/api/documents/${doc.id}/archive.pdf?${why.slice(1)}`} target="_blank" rel="noopener">Åpne søkbar PDF</Button>
+        )}
       </HStack>
       {doc.pages.length === 0 && <BodyShort>Dokumentet har ingen lesbare sider.</BodyShort>}
       {doc.pages.map((p) => (
         <div key={p.pageNo} className="page-row" data-page={p.pageNo}>
           <div className="page-thumb">
-            <PageImage src={`/api/documents/${doc.id}/pages/${p.pageNo}/image?width=${thumbWidth}`} alt={`Side ${p.pageNo} av ${doc.id}`} />
-            <BodyShort size="small">Side {p.pageNo}{p.confidence !== null ? ` · OCR-sikkerhet ${Math.round(p.confidence)}` : ''}</BodyShort>
+            <PageImage src={`/api/documents/${doc.id}/pages/${p.pageNo}/image?width=${thumbWidth}${why}`} alt={`Side ${p.pageNo} av ${doc.id}`} />
+            <BodyShort size="small">Side {p.pageNo}{p.confidence !== null ? ` · lesesikkerhet ${Math.round(p.confidence)} av 100` : ''}</BodyShort>
           </div>
-          <pre className="ocr-text" aria-label={`Tekst side ${p.pageNo}`}>{mark(p.text ?? '(ikke lest ennå)', highlight)}</pre>
+          {/* Focusable, so the text can be scrolled and read with the keyboard. */}
+          <pre className="ocr-text" tabIndex={0} aria-label={`Tekst på side ${p.pageNo}`}>{mark(p.text ?? '(ikke lest ennå)', highlight)}</pre>
         </div>
       ))}
     </VStack>
@@ -50,10 +42,17 @@ function mark(text: string, term: string) {
 export function Guesses({ doc }: { doc: DocumentView }) {
   return (
     <VStack gap="space-4" className="guesses">
-      <Heading level="3" size="xsmall">Maskinens beste gjetning</Heading>
-      <BodyShort size="small">Skjema: {doc.formNumber ?? '—'} · tema: {doc.tema ?? '—'} · type: {doc.kind ?? '—'} · sikkerhet: {doc.confidence ?? '—'}</BodyShort>
-      {doc.reasons.length > 0 && <HStack gap="space-4">{doc.reasons.map((r) => <Tag key={r} size="xsmall" variant="neutral">{r}</Tag>)}</HStack>}
-      {doc.manualReason && <BodyShort size="small">Årsak til manuell behandling: {doc.manualReason}</BodyShort>}
+      <Heading level="2" size="xsmall">Maskinens beste gjetning</Heading>
+      <BodyShort size="small">
+        Skjema: {doc.formNumber ?? 'ikke funnet'} · tema: {tema(doc.tema)} · dokumenttype: {kind(doc.kind).toLowerCase()} · sikkerhet: {percent(doc.confidence)}
+      </BodyShort>
+      {doc.reasons.length > 0 && (
+        <>
+          <Label size="small" as="p">Hvorfor</Label>
+          <ul className="reasons">{doc.reasons.map((r, i) => <li key={i}><BodyShort size="small">{r}</BodyShort></li>)}</ul>
+        </>
+      )}
+      {doc.manualReason && <BodyShort size="small">Venter på en person fordi: {doc.manualReason}</BodyShort>}
     </VStack>
   );
 }

@@ -1,6 +1,6 @@
 import { Alert, BodyShort, Box, Button, Heading, Select, VStack } from '@navikt/ds-react';
 import { useEffect, useState } from 'react';
-import { api, session, type Role } from '../api.ts';
+import { api, signIn, type Role } from '../api.ts';
 import { ROLE_NAVN } from '../format.ts';
 
 interface DevUser {
@@ -28,18 +28,18 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
     }, (e: Error) => setError(e.message));
   }, []);
 
-  const login = async () => {
+  const login = async (e?: React.FormEvent) => {
+    e?.preventDefault();
     try {
-      const { token } = await api<{ token: string }>('/api/auth/dev-login', { method: 'POST', body: { userId: chosen } });
-      session.set(token);
+      await signIn(chosen);
       onLogin();
-    } catch (e) {
-      setError((e as Error).message);
+    } catch (err) {
+      setError((err as Error).message);
     }
   };
 
   return (
-    <Box padding="space-32" className="login">
+    <Box as="main" padding="space-32" className="login">
       <VStack gap="space-16">
         <Heading level="1" size="large">Skanning og mottak</Heading>
         <BodyShort>NAVs sentrale postmottak: skannet post, manuell behandling, innboks og status.</BodyShort>
@@ -50,14 +50,18 @@ export function LoginPage({ onLogin }: { onLogin: () => void }) {
         {config?.mode === 'dev' && (
           <>
             <Alert variant="warning" size="small">Utviklerinnlogging: bare for lokal bruk, uten passord.</Alert>
-            <Select label="Logg inn som" value={chosen} onChange={(e) => setChosen(e.target.value)}>
-              {users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} – {ROLE_NAVN[u.role]}{u.units.length ? ` (${u.units.map((x) => `${x} ${u.unitNames[x] ?? ''}`).join(', ')})` : ''}
-                </option>
-              ))}
-            </Select>
-            <Button onClick={login} disabled={!chosen}>Logg inn</Button>
+            <form onSubmit={login}>
+              <VStack gap="space-16">
+                <Select label="Logg inn som" value={chosen} onChange={(e) => setChosen(e.target.value)}>
+                  {users.map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name} – {ROLE_NAVN[u.role]}{u.units.length ? ` (${u.units.map((x) => `${x} ${u.unitNames[x] ?? ''}`).join(', ')})` : ''}
+                    </option>
+                  ))}
+                </Select>
+                <div><Button type="submit" disabled={!chosen}>Logg inn</Button></div>
+              </VStack>
+            </form>
           </>
         )}
       </VStack>

@@ -3,12 +3,10 @@ import { UploadIcon } from '@navikt/aksel-icons';
 import { useRef, useState } from 'react';
 import { AvstemmingSection } from './avstemming.tsx';
 import { api, upload, type Paged } from '../api.ts';
-import { Loading, Pager, useData } from '../components.tsx';
+import { AppLink, Loading, Pager, TableBox, useData } from '../components.tsx';
 import { bytes, dateTime } from '../format.ts';
-import { navigate } from '../router.ts';
-import type { BatchOverview } from '../../../services/batches.service.ts';
+import type { BatchOverview, UploadReport as IngestReport } from '../../../services/batches.service.ts';
 export type { BatchOverview };
-import type { IngestReport } from '../../../services/ingest.service.ts';
 
 /** Processing progress: documents that have left the pipeline. */
 export function processed(b: BatchOverview): number {
@@ -20,11 +18,13 @@ export function MailRoomPage() {
   const batches = useData(() => api<Paged<BatchOverview>>(`/api/batches?page=${page}&pageSize=15`), [page], { everyMs: 2000 });
   return (
     <VStack gap="space-32">
+      <Heading level="1" size="large">Postmottak</Heading>
       <Uploader onUploaded={() => void batches.reload()} />
       <section aria-labelledby="bunker">
         <Heading level="2" size="medium" id="bunker" spacing>Bunker</Heading>
         {!batches.data ? <Loading error={batches.error} /> : (
           <>
+            <TableBox label="Bunker">
             <Table size="small" className="batches">
               <Table.Header>
                 <Table.Row>
@@ -43,7 +43,7 @@ export function MailRoomPage() {
               <Table.Body>
                 {batches.data.items.map((b) => (
                   <Table.Row key={b.id} data-batch={b.id}>
-                    <Table.DataCell><a href={`/postmottak/bunke/${b.id}`} onClick={(e) => { e.preventDefault(); navigate(`/postmottak/bunke/${b.id}`); }}>{b.id}</a></Table.DataCell>
+                    <Table.DataCell><AppLink to={`/postmottak/bunke/${b.id}`}>{b.id}</AppLink></Table.DataCell>
                     <Table.DataCell>{b.name}</Table.DataCell>
                     <Table.DataCell>{dateTime(b.createdAt)}</Table.DataCell>
                     <Table.DataCell align="right">{b.documents}</Table.DataCell>
@@ -61,6 +61,7 @@ export function MailRoomPage() {
                 ))}
               </Table.Body>
             </Table>
+            </TableBox>
             {batches.data.items.length === 0 && <BodyShort>Ingen bunker ennå.</BodyShort>}
             <Pager {...batches.data} onPage={setPage} />
           </>
@@ -125,7 +126,7 @@ function Uploader({ onUploaded }: { onUploaded: () => void }) {
             {files.map((f, i) => <li key={`${f.name}-${i}`}>{f.name} <span className="muted">({bytes(f.size)})</span></li>)}
           </ul>
         )}
-        <HStack gap="space-12" align="end">
+        <HStack gap="space-12" align="end" wrap>
           <TextField label="Navn på bunken (valgfritt)" size="small" value={name} onChange={(e) => setName(e.target.value)} />
           <Button onClick={send} disabled={files.length === 0 || progress !== null} loading={progress !== null}>Last opp {files.length > 0 ? `${files.length} fil(er)` : ''}</Button>
         </HStack>
@@ -136,6 +137,9 @@ function Uploader({ onUploaded }: { onUploaded: () => void }) {
         {result && (
           <Alert variant="success">
             Bunke {result.batchId}: {result.documents.length} dokument(er) i arbeid, {result.duplicates.length} duplikat(er), {result.setAside.length} satt til side.
+            {result.duplicates.length > 0 && (
+              <ul>{result.duplicates.map((d) => <li key={d.file}>{d.file}: mottatt før{d.existingDocumentId ? ` (${d.existingDocumentId})` : ''}, ingen ny journalpost</li>)}</ul>
+            )}
           </Alert>
         )}
       </VStack>

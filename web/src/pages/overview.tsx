@@ -1,7 +1,7 @@
 import { BodyShort, Button, Heading, HGrid, Box, Table, VStack } from '@navikt/ds-react';
-import { api } from '../api.ts';
-import { Loading, useData } from '../components.tsx';
-import { duration, STATUS_NAVN, tema } from '../format.ts';
+import { api, type Me } from '../api.ts';
+import { Loading, TableBox, useData } from '../components.tsx';
+import { duration, stage, STATUS_NAVN, tema } from '../format.ts';
 import type { Overview } from '../../../services/overview.service.ts';
 
 /** A horizontal bar drawn with CSS; the value is also written out. */
@@ -43,12 +43,8 @@ function HourChart({ data }: { data: Overview['pagesPerHour'] }) {
   );
 }
 
-export function OverviewPage() {
+export function OverviewPage({ me }: { me: Me }) {
   const { data, error } = useData(() => api<Overview>('/api/overview'), [], { everyMs: 5000 });
-  const openBoard = async () => {
-    await api('/api/auth/board-session', { method: 'POST' });
-    window.open('/admin/queues', '_blank', 'noopener');
-  };
   if (!data) return <Loading error={error} />;
   const all = data.scanToDelivery.find((s) => s.tema === null);
   const maxQueue = Math.max(1, ...data.queues.map((q) => q.waiting + q.active + q.delayed));
@@ -58,9 +54,9 @@ export function OverviewPage() {
     <VStack gap="space-32">
       <Heading level="1" size="large">Oversikt</Heading>
       <HGrid columns={{ xs: 1, md: 3 }} gap="space-16">
-        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Sider lest siste døgn</BodyShort><Heading level="2" size="xlarge">{data.pagesPerHour.reduce((s, h) => s + h.pages, 0)}</Heading></Box>
-        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Skanning til levering, median (p50)</BodyShort><Heading level="2" size="xlarge">{duration(all?.p50 ?? null)}</Heading></Box>
-        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Skanning til levering, p95</BodyShort><Heading level="2" size="xlarge">{duration(all?.p95 ?? null)}</Heading></Box>
+        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Sider lest siste døgn</BodyShort><BodyShort size="large" weight="semibold">{data.pagesPerHour.reduce((s, h) => s + h.pages, 0)}</BodyShort></Box>
+        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Fra skanning til levering, median</BodyShort><BodyShort size="large" weight="semibold">{duration(all?.p50 ?? null)}</BodyShort></Box>
+        <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Fra skanning til levering, 95 % innen</BodyShort><BodyShort size="large" weight="semibold">{duration(all?.p95 ?? null)}</BodyShort></Box>
       </HGrid>
       <section>
         <Heading level="2" size="medium" spacing>Sider per time</Heading>
@@ -69,23 +65,28 @@ export function OverviewPage() {
       <HGrid columns={{ xs: 1, lg: 2 }} gap="space-32">
         <section>
           <Heading level="2" size="medium" spacing>Kødybde per steg</Heading>
+          <TableBox label="Kødybde per steg">
           <Table size="small">
             <Table.Body>
               {data.queues.map((q) => (
                 <Table.Row key={q.stage}>
-                  <Table.HeaderCell scope="row">{q.stage}</Table.HeaderCell>
+                  <Table.HeaderCell scope="row">{stage(q.stage)}</Table.HeaderCell>
                   <Table.DataCell className="bar-cell"><Bar value={q.waiting + q.active + q.delayed} max={maxQueue} label={`${q.waiting} venter, ${q.active} aktive${q.failed ? `, ${q.failed} feilet` : ''}`} warn={q.failed > 0} /></Table.DataCell>
                 </Table.Row>
               ))}
             </Table.Body>
           </Table>
+          </TableBox>
           <BodyShort size="small" spacing>
-            I postmottaket nå: {data.documentsPerStage.map((s) => `${s.documents} ${STATUS_NAVN[s.status]?.toLowerCase() ?? s.status} (${s.stage})`).join(', ') || 'ingen'}
+            I postmottaket nå: {data.documentsPerStage.map((s) => `${s.documents} ${(STATUS_NAVN[s.status] ?? 'i arbeid').toLowerCase()} (${stage(s.stage).toLowerCase()})`).join(', ') || 'ingen'}
           </BodyShort>
-          <Button size="small" variant="secondary" onClick={openBoard}>Åpne kødashbord (BullMQ)</Button>
+          {me.role === 'admin' && (
+            <Button as="a" size="small" variant="secondary" href="/admin/queues" target="_blank" rel="noopener">Åpne kødashbordet (BullMQ, bare lesing)</Button>
+          )}
         </section>
         <section>
           <Heading level="2" size="medium" spacing>Dokumenter per enhet og tema</Heading>
+          <TableBox label="Dokumenter per enhet og tema">
           <Table size="small">
             <Table.Body>
               {data.perUnit.map((u) => (
@@ -98,22 +99,25 @@ export function OverviewPage() {
               ))}
             </Table.Body>
           </Table>
+          </TableBox>
           {data.perUnit.length === 0 && <BodyShort>Ingen leveranser ennå.</BodyShort>}
         </section>
       </HGrid>
       <section>
-        <Heading level="2" size="medium" spacing>Fra skanning til levering per tema (p50 / p95)</Heading>
+        <Heading level="2" size="medium" spacing>Fra skanning til levering per tema (median / 95 % innen)</Heading>
+        <TableBox label="Fra skanning til levering per tema">
         <Table size="small">
           <Table.Body>
             {data.scanToDelivery.filter((s) => s.tema !== null).map((s) => (
               <Table.Row key={s.tema}>
                 <Table.HeaderCell scope="row">{tema(s.tema)} <span className="muted">({s.documents})</span></Table.HeaderCell>
-                <Table.DataCell className="bar-cell"><Bar value={s.p50 ?? 0} max={maxP95} label={`p50 ${duration(s.p50)}`} /></Table.DataCell>
-                <Table.DataCell className="bar-cell"><Bar value={s.p95 ?? 0} max={maxP95} label={`p95 ${duration(s.p95)}`} warn /></Table.DataCell>
+                <Table.DataCell className="bar-cell"><Bar value={s.p50 ?? 0} max={maxP95} label={`median ${duration(s.p50)}`} /></Table.DataCell>
+                <Table.DataCell className="bar-cell"><Bar value={s.p95 ?? 0} max={maxP95} label={`95 % innen ${duration(s.p95)}`} warn /></Table.DataCell>
               </Table.Row>
             ))}
           </Table.Body>
         </Table>
+        </TableBox>
       </section>
     </VStack>
   );
