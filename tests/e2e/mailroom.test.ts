@@ -122,6 +122,7 @@ describe('mail-room operator', () => {
       // Routed: the status look-up shows it delivered to the unit.
       await page.getByRole('link', { name: 'Statusoppslag' }).click();
       await page.getByLabel('Journalpost-id, saksnummer eller fødselsnummer').fill(id);
+      await page.getByLabel('Formål (logges)').selectOption('Saksbehandling');
       await page.getByRole('button', { name: 'Søk' }).click();
       const card = page.locator(`.status-doc[data-document="${id}"]`);
       await card.waitFor();

@@ -66,6 +66,7 @@ describe('unit caseworker (4450 NAV Arbeid og ytelser)', () => {
     // The status look-up shows the whole timeline, including taken.
     await page.getByRole('link', { name: 'Statusoppslag' }).click();
     await page.getByLabel('Journalpost-id, saksnummer eller fødselsnummer').fill(older.id);
+    await page.getByLabel('Formål (logges)').selectOption('Saksbehandling');
     await page.getByRole('button', { name: 'Søk' }).click();
     const card = page.locator(`.status-doc[data-document="${older.id}"]`);
     await card.waitFor();

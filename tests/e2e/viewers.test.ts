@@ -36,7 +36,7 @@ async function pdfPages(pdf: Uint8Array): Promise<number> {
   return n;
 }
 
-/** The bytes behind a blob: URL, read in the page that made it. */
+/** The bytes behind a URL, read in the page (with its session). */
 const blobBytes = async (page: Page, url: string) => new Uint8Array(await page.evaluate(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer())], url));
 
 describe('the searchable PDF', () => {
@@ -47,10 +47,12 @@ describe('the searchable PDF', () => {
     await login(page, t.url, 'sb4450');
     await page.goto(`${t.url}/innboks/4450/${doc.id}`);
     await page.getByRole('heading', { name: new RegExp(`${doc.id}: Søknad om dagpenger`) }).waitFor();
-    const [popup] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Åpne søkbar PDF' }).click()]);
-    await popup.waitForLoadState('domcontentloaded').catch(() => {});
-    expect(popup.url()).toMatch(/^blob:http:\/\/127\.0\.0\.1:\d+\//);
-    const pdf = await blobBytes(page, popup.url());
+    // A link to the PDF itself: the browser's own viewer, in a tab of its own, with the same session.
+    const link = page.getByRole('link', { name: 'Åpne søkbar PDF' });
+    const href = await link.getAttribute('href');
+    expect(href).toMatch(new RegExp(`^/api/documents/${doc.id}/archive\\.pdf`));
+    expect(await link.getAttribute('target')).toBe('_blank');
+    const pdf = await blobBytes(page, href!);
     expect(Buffer.from(pdf.slice(0, 5)).toString('latin1')).toBe('%PDF-');
     // The archive copy of both pages (its OCR text layer is checked where real OCR runs: mailroom.test.ts).
     expect(await pdfPages(pdf)).toBe(2);
@@ -66,10 +68,10 @@ describe('the searchable PDF', () => {
     await login(page, t.url, 'sb0219');
     await page.goto(`${t.url}/innboks/0219/${doc.id}`);
     await page.getByText('du har ikke tilgang til dette dokumentet').waitFor();
-    expect(await page.getByRole('button', { name: 'Åpne søkbar PDF' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Åpne søkbar PDF' }).count()).toBe(0);
     // Asking for the PDF itself with this user's session: 403, no bytes.
     const res = await page.evaluate(async (id) => {
-      const r = await fetch(`/api/documents/${id}/archive.pdf`, { headers: { authorization: `Bearer ${sessionStorage.getItem('intake.token')}`, 'x-intake-client': 'web' } });
+      const r = await fetch(`/api/documents/${id}/archive.pdf`);
       return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
     }, doc.id);
     expect(res.status).toBe(403);
@@ -82,40 +84,46 @@ describe('the searchable PDF', () => {
 });
 
 describe('the BullMQ dashboard (bull-board)', () => {
-  it('loads for an administrator from the overview page', async () => {
+  it('loads for an administrator from the overview page, read-only', async () => {
     const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
     const page = await context.newPage();
     await login(page, t.url, 'admin');
     await page.getByRole('link', { name: 'Oversikt' }).click();
     const boardApi = context.waitForEvent('response', (r) => r.url().includes('/admin/queues/api/queues'));
-    const [board] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Åpne kødashbord (BullMQ)' }).click()]);
+    const [board] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: /Åpne kødashbordet/ }).click()]);
     await board.waitForURL(/\/admin\/queues/);
     // The dashboard lists the pipeline's queues and the deviation sweep's.
     for (const q of ['split', 'ocr', 'route', 'archive', 'deviations']) await board.getByText(q, { exact: true }).first().waitFor();
-    // Its data comes from its own API under /admin/queues, with the dashboard cookie.
+    // Its data comes from its own API under /admin/queues, with the session cookie.
     expect((await boardApi).status()).toBe(200);
     await board.getByText('Loading...').waitFor({ state: 'detached' });
+    // Nothing can be changed from it.
+    const pause = await board.evaluate(async () => (await fetch('/admin/queues/api/queues/split/pause', { method: 'PUT', headers: { 'x-intake-csrf': '1' } })).status);
+    expect(pause).toBe(405);
     await screenshot(board, 'bull-board');
     await context.close();
   });
 
-  it('is refused to a caseworker', async () => {
+  it('is refused to a caseworker and to an operator', async () => {
+    for (const user of ['sb4450', 'ops']) {
+      const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
+      const page = await context.newPage();
+      await login(page, t.url, user);
+      expect(await page.getByRole('link', { name: /kødashbord/i }).count()).toBe(0);
+      // Straight to the address: a page saying so, no dashboard.
+      const res = await page.goto(`${t.url}/admin/queues`);
+      expect(res?.status()).toBe(403);
+      expect(await page.content()).not.toContain('bull');
+      const api = await page.evaluate(async () => (await fetch('/admin/queues/api/queues')).status);
+      expect(api).toBe(403);
+      await context.close();
+    }
+    // Not signed in: to the sign-in page, and on to the dashboard afterwards.
     const context = await browser.newContext({ viewport: { width: 1300, height: 900 } });
     const page = await context.newPage();
-    await login(page, t.url, 'sb4450');
-    await page.getByRole('heading', { name: /Innboks: 4450/ }).waitFor();
-    expect(await page.getByRole('link', { name: 'Oversikt' }).count()).toBe(0);
-    // No dashboard session for this role ...
-    const session = await page.evaluate(async () => (await fetch('/api/auth/board-session', { method: 'POST', headers: { authorization: `Bearer ${sessionStorage.getItem('intake.token')}` } })).status);
-    expect(session).toBe(403);
-    // ... and straight to the address: 401, no dashboard.
-    const res = await page.goto(`${t.url}/admin/queues`);
-    expect(res?.status()).toBe(401);
-    expect(await page.content()).not.toContain('bull');
-    // Not even with the caseworker's own token as the dashboard cookie.
-    const token = await page.evaluate(() => sessionStorage.getItem('intake.token'));
-    await context.addCookies([{ name: 'intake_board', value: token!, url: `${t.url}/admin/queues` }]);
-    expect((await page.goto(`${t.url}/admin/queues`))?.status()).toBe(401);
+    await page.goto(`${t.url}/admin/queues`);
+    expect(page.url()).toContain('neste=');
+    await page.getByRole('button', { name: 'Logg inn' }).waitFor();
     await context.close();
   });
 });
@@ -163,15 +171,15 @@ describe('offline', () => {
     await page.getByRole('link', { name: 'Statusoppslag' }).click();
     await page.getByLabel('Journalpost-id, saksnummer eller fødselsnummer').waitFor();
 
+    // The session is shared by the browser's tabs: sign out, then in as the administrator.
+    await page.getByRole('button', { name: 'Logg ut' }).click();
     const admin = await context.newPage();
-    await admin.goto(t.url);
-    await admin.evaluate(() => sessionStorage.clear());
     await login(admin, t.url, 'admin');
     await admin.getByRole('link', { name: 'Administrasjon' }).click();
     await admin.getByRole('tab', { name: 'Rutingsregler' }).click();
     await admin.getByText(/I bruk:/).waitFor();
     await admin.getByRole('link', { name: 'Oversikt' }).click();
-    const [board] = await Promise.all([context.waitForEvent('page'), admin.getByRole('button', { name: 'Åpne kødashbord (BullMQ)' }).click()]);
+    const [board] = await Promise.all([context.waitForEvent('page'), admin.getByRole('link', { name: /Åpne kødashbordet/ }).click()]);
     await board.getByText('split', { exact: true }).first().waitFor();
     await board.waitForLoadState('networkidle');
     // The API documentation too.

@@ -1,4 +1,4 @@
-import { BodyShort, Button, Heading, Loader, VStack } from '@navikt/ds-react';
+import { BodyShort, Heading, Loader, VStack } from '@navikt/ds-react';
 import { MenuHamburgerIcon, XMarkIcon } from '@navikt/aksel-icons';
 import { useCallback, useEffect, useState } from 'react';
 import { api, signOut, whenUnauthorized, type Me, type Role } from './api.ts';
@@ -112,7 +112,7 @@ function Message({ title, text, me }: { title: string; text: string; me: Me }) {
     <VStack gap="space-16">
       <Heading level="1" size="large">{title}</Heading>
       <BodyShort>{text}</BodyShort>
-      <div><Button as={AppLink} to={HOME[me.role]} variant="secondary">Til forsiden</Button></div>
+      <div><AppLink to={HOME[me.role]}>Til forsiden</AppLink></div>
     </VStack>
   );
 }

@@ -1,4 +1,4 @@
-import { BodyShort, Button, Heading, HStack, Label, TextField, VStack } from '@navikt/ds-react';
+import { BodyShort, Heading, HStack, Label, Link, TextField, VStack } from '@navikt/ds-react';
 import { useState } from 'react';
 import { PageImage } from '../components.tsx';
 import { kind, percent, tema } from '../format.ts';
@@ -14,7 +14,7 @@ export function PagesWithText({ doc, thumbWidth = 360, purpose }: { doc: Documen
       <HStack gap="space-12" align="end" wrap>
         <TextField label="Marker i teksten" size="small" value={highlight} onChange={(e) => setHighlight(e.target.value)} placeholder="f.eks. fødselsnummer" autoComplete="off" />
         {doc.hasArchivePdf && (
-          <Button as="a" variant="secondary" size="small" href={`/api/documents/${doc.id}/archive.pdf?${why.slice(1)}`} target="_blank" rel="noopener">Åpne søkbar PDF</Button>
+          <Link href={`/api/documents/${doc.id}/archive.pdf${why ? `?${why.slice(1)}` : ''}`} target="_blank" rel="noopener">Åpne søkbar PDF</Link>
         )}
       </HStack>
       {doc.pages.length === 0 && <BodyShort>Dokumentet har ingen lesbare sider.</BodyShort>}

@@ -1,4 +1,4 @@
-import { BodyShort, Button, Heading, HGrid, Box, Table, VStack } from '@navikt/ds-react';
+import { BodyShort, Heading, HGrid, Box, Link, Table, VStack } from '@navikt/ds-react';
 import { api, type Me } from '../api.ts';
 import { Loading, TableBox, useData } from '../components.tsx';
 import { duration, stage, STATUS_NAVN, tema } from '../format.ts';
@@ -81,7 +81,7 @@ export function OverviewPage({ me }: { me: Me }) {
             I postmottaket nå: {data.documentsPerStage.map((s) => `${s.documents} ${(STATUS_NAVN[s.status] ?? 'i arbeid').toLowerCase()} (${stage(s.stage).toLowerCase()})`).join(', ') || 'ingen'}
           </BodyShort>
           {me.role === 'admin' && (
-            <Button as="a" size="small" variant="secondary" href="/admin/queues" target="_blank" rel="noopener">Åpne kødashbordet (BullMQ, bare lesing)</Button>
+            <Link href="/admin/queues" target="_blank" rel="noopener">Åpne kødashbordet (BullMQ, bare lesing)</Link>
           )}
         </section>
         <section>
