@@ -53,6 +53,9 @@ export function unauthorized(reply: FastifyReply): FastifyReply {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The answer to a role the route does not name: the same whatever the request asked for. */
+export const ROLE_REFUSED = 'rollen din gir ikke tilgang til dette';
+
 /**
  * Who is asking: a bearer token (API clients, and the browser behind a login proxy in oidc mode)
  * or the session cookie (the web app). The channel comes from that, not from anything the client says.
@@ -100,7 +103,7 @@ export function registerAuth(app: FastifyInstance, ctx: Context, tokens: Tokens)
     const allowed = req.routeOptions.config.roles;
     if (!allowed || !allowed.includes(who.user.role)) {
       await recordRefusal(ctx, req, who.user, who.channel);
-      return reply.code(403).send({ error: 'forbidden', message: 'du har ikke tilgang til dette' });
+      return reply.code(403).send({ error: 'forbidden', message: ROLE_REFUSED });
     }
   });
 }

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { allRoutes } from '../../api/server.ts';
 import type { Tokens } from '../../api/auth/tokens.ts';
+import { ROLE_REFUSED } from '../../api/auth/plugin.ts';
 import type { Context } from '../../app/context.ts';
 import { makeLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { orderCoverSheet } from '../../services/foersteside.service.ts';
@@ -72,6 +73,8 @@ export interface CanaryWorld {
   targets: Target[];
   /** Ids that exist nowhere: a kode-6 target must look exactly like this to anyone not entitled. */
   missing: Target;
+  /** The same with ids never used before (each comparison gets its own). */
+  freshMissing: () => Target;
   /** Markers of kode 6 that are not one document's: the special unit and the kode-6 rule. */
   kode6Markers: Marker[];
   specialUnit: string;
@@ -198,14 +201,14 @@ export async function seedCanaryWorld(ctx: Context): Promise<CanaryWorld> {
   });
   // Each comparison gets ids nobody has ever used (the sweep's own look-ups would otherwise give them a history).
   let fresh = 0;
-  Object.defineProperty(missing, 'renew', { value: () => {
+  const freshMissing = (): Target => {
     fresh++;
     const d = new Date(Date.UTC(1930 + (fresh % 60), fresh % 12, 1 + (fresh % 28)));
-    Object.assign(missing, {
-      docId: `JP${900_000_000 + fresh}`, caseId: `SAK${900_000_000 + fresh}`, personId: syntheticId(d, 200 + (fresh % 250)),
+    return {
+      ...missing, docId: `JP${900_000_000 + fresh}`, caseId: `SAK${900_000_000 + fresh}`, personId: syntheticId(d, 200 + (fresh % 250)),
       loepenummer: makeLoepenummer(new Date('2020-01-02T00:00:00Z'), 1 + (fresh % 99_000)), deviationId: 900_000_000 + fresh,
-    });
-  } });
+    };
+  };
   const kode6Markers: Marker[] = [
     { name: 'the special unit', value: SPECIAL_UNIT, category: 'meta', re: new RegExp(`\\b${SPECIAL_UNIT}\\b`) },
     { name: 'the special unit\'s name', value: 'Vikafossen', category: 'meta', re: /Vikafossen/i },
@@ -216,7 +219,7 @@ export async function seedCanaryWorld(ctx: Context): Promise<CanaryWorld> {
     { loepenummer: lnr7, personId: k7.id, level: 'fortrolig' as const, createdBy: 'sb4450', unit: '4450' },
     { loepenummer: lnrS, personId: sk.id, level: 'skjermet' as const, createdBy: 'sb4883', unit: '4883' },
   ];
-  return { users, protectedDocs: [k6a.doc, k6b.doc, k7d.doc, skd.doc], targets, missing, kode6Markers, specialUnit: SPECIAL_UNIT, sheets };
+  return { users, protectedDocs: [k6a.doc, k6b.doc, k7d.doc, skd.doc], targets, missing, freshMissing, kode6Markers, specialUnit: SPECIAL_UNIT, sheets };
 }
 
 /** Where a protected document is now: what decides who may see it. */
@@ -532,6 +535,8 @@ export interface SweepResult {
   covered: string[];
   /** Milliseconds per operation. */
   ms: Record<string, number>;
+  /** Operation x user pairs the role check refused whatever the ids (checked with one protected target). */
+  refusedByRole: number;
 }
 
 export interface SweepOptions {
@@ -563,7 +568,7 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
   const selected = ops.filter((op) => (opts.only ? opts.only(op) : true)).filter((op) => (opts.phase === 'write') === STATE_CHANGING.has(op.method));
   const auth = new Map<string | null, Record<string, string>>();
   for (const u of world.users) auth.set(u.id, u.id ? { authorization: `Bearer ${(await tokens.signDev(u.id)).token}` } : {});
-  const result: SweepResult = { operations: selected.length, users: world.users.length, targets: world.targets.length + 1, requests: 0, comparisons: 0, leaks: [], covered: [], ms: {} };
+  const result: SweepResult = { operations: selected.length, users: world.users.length, targets: world.targets.length + 1, requests: 0, comparisons: 0, leaks: [], covered: [], ms: {}, refusedByRole: 0 };
   const allowed = (op: string, user: CanaryUser, marker: string) => opts.allow.some((a) => a.op === op && a.marker === marker && (!a.user || a.user === user.id));
 
   let states = await docStates(ctx, world.protectedDocs);
@@ -572,21 +577,25 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
     const opName = `${op.method} ${op.path}`;
     result.covered.push(opName);
     const t0 = Date.now();
-    for (const user of world.users) {
+    const asUser = async (user: CanaryUser) => {
       const send = async (req: CanaryRequest) => {
         result.requests++;
         return app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.body });
       };
       // The missing target first: its answers are what a kode-6 target must look like.
-      (world.missing as Target & { renew?: () => void }).renew?.();
+      const missing = world.freshMissing();
       const baseline = new Map<string, { status: number; body: string }>();
-      for (const req of requestsFor(op, world.missing, user, auth.get(user.id)!)) {
+      for (const req of requestsFor(op, missing, user, auth.get(user.id)!)) {
         const res = await send(req);
-        baseline.set(req.shape, { status: res.statusCode, body: normalise(res.body, world.missing) });
+        baseline.set(req.shape, { status: res.statusCode, body: normalise(res.body, missing) });
       }
+      // Refused by the role check (or no session), which runs before anything of the request is read: the
+      // answer cannot depend on the ids, so one protected target shows it (and is compared as the others would be).
+      const byRole = [...baseline.values()].every((b) => b.status === 401 || (b.status === 403 && (b.body.includes(ROLE_REFUSED) || b.body.includes('bare for administratorer'))));
+      if (byRole) result.refusedByRole++;
       // A request that carries no id of the target is the same for every target: sent once.
       const seen = new Set<string>();
-      for (const t of world.targets) {
+      for (const t of byRole ? world.targets.slice(0, 1) : world.targets) {
         for (const req of requestsFor(op, t, user, auth.get(user.id)!)) {
           if (seen.has(req.sent)) continue;
           seen.add(req.sent);
@@ -629,7 +638,10 @@ export async function sweep(app: FastifyInstance, ctx: Context, tokens: Tokens, 
           }
         }
       }
-    }
+    };
+    // Reads do not change what the next one sees: every user at once. Writes one after another, the entitled user last.
+    if (write) for (const user of world.users) await asUser(user);
+    else await Promise.all(world.users.map(asUser));
     result.ms[opName] = Date.now() - t0;
   }
   return result;

@@ -50,7 +50,7 @@ afterAll(async () => {
 });
 
 const report = (what: string, r: Awaited<ReturnType<typeof sweep>>, ms: number) =>
-  console.log(`access canary, ${what}: ${r.operations} operations x ${r.users} users x ${r.targets} targets = ${r.requests} requests, ${r.comparisons} kode-6 comparisons, ${r.leaks.length} leaks, ${ms} ms`);
+  console.log(`access canary, ${what}: ${r.operations} operations x ${r.users} users x ${r.targets} targets: ${r.requests} requests (${r.refusedByRole} operation-user pairs refused by role, checked with one target), ${r.comparisons} kode-6 comparisons, ${r.leaks.length} leaks, ${ms} ms`);
 const leaksOf = (r: Awaited<ReturnType<typeof sweep>>) => r.leaks.map((l) => `${l.op} as ${l.user} -> ${l.status} ${l.url}: ${l.what}`);
 
 describe('access canary', () => {

@@ -11,6 +11,7 @@ import { testConfig, closeTestContext } from '../helpers/services.ts';
 const ISSUER = 'https://login.test.nav.invalid/tenant/v2.0';
 const AUDIENCE = 'api://intake-test';
 const KID = 'intake-test-key-1';
+const WEB_CLIENT = 'intake-web-client-id';
 
 let jwks: Server;
 let jwksHits = 0;
@@ -36,7 +37,7 @@ beforeAll(async () => {
   jwks = await startJwks([publicJwk]);
   const port = (jwks.address() as AddressInfo).port;
   ctx = await createContext(testConfig({
-    AUTH_MODE: 'oidc', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URL: `http://127.0.0.1:${port}/discovery/v2.0/keys`,
+    AUTH_MODE: 'oidc', AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, AUTH_JWKS_URL: `http://127.0.0.1:${port}/discovery/v2.0/keys`, AUTH_WEB_CLIENT_ID: WEB_CLIENT,
   }), 'api-oidc-test');
   // A user the administrator has added (NAV ident), and a seeded dev user that must not sign in here.
   await upsertUser(ctx.db, { id: 'Z990001', name: 'Oda Oidc', role: 'caseworker', units: ['4450'], active: true, source: 'oidc' });
@@ -50,12 +51,12 @@ afterAll(async () => {
   await new Promise((r) => jwks?.close(r));
 });
 
-interface Claims { sub?: string; NAVident?: string; iss?: string; aud?: string; exp?: number | null; iat?: number; nbf?: number }
+interface Claims { sub?: string; NAVident?: string; iss?: string; aud?: string; exp?: number | null; iat?: number; nbf?: number; azp?: string }
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token as the identity provider would sign it, with any claim overridden. */
 async function sign(c: Claims = {}, opts: { key?: CryptoKey; kid?: string; alg?: string } = {}): Promise<string> {
-  const claims: Record<string, unknown> = { NAVident: c.NAVident ?? 'Z990001', name: 'Oda Oidc' };
+  const claims: Record<string, unknown> = { NAVident: c.NAVident ?? 'Z990001', name: 'Oda Oidc', ...(c.azp ? { azp: c.azp } : {}) };
   const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: opts.alg ?? 'RS256', kid: opts.kid ?? KID, typ: 'JWT' })
     .setSubject(c.sub ?? 'a0c5f8e2-object-id').setIssuer(c.iss ?? ISSUER).setAudience(c.aud ?? AUDIENCE).setIssuedAt(c.iat ?? now() - 10);
@@ -122,6 +123,15 @@ describe('OIDC bearer tokens verified against the provider\'s JWKS', () => {
     // The session cookie goes through the same check (the queue dashboard reads it too).
     const board = await app.inject({ method: 'GET', url: '/admin/queues', headers: { cookie: `intake_session=${bad.expired}` } });
     expect(board.statusCode).toBe(401);
+  });
+
+  it('logs the channel from the client the token was issued to, never from a header', async () => {
+    const read = async (token: string, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'GET', url: '/api/inbox/4450', headers: { authorization: `Bearer ${token}`, ...headers } });
+    await read(await sign({ azp: WEB_CLIENT }));
+    await read(await sign({ azp: 'some-script' }), { 'x-intake-client': 'web' });
+    const { rows } = await ctx.db.query(`SELECT channel FROM access_log WHERE actor = 'Z990001' AND action = 'inbox:list' ORDER BY id DESC LIMIT 2`);
+    expect(rows.map((r) => r.channel)).toEqual(['api', 'web']);
   });
 
   it('has no development login in oidc mode', async () => {

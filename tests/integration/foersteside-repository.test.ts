@@ -34,8 +34,8 @@ describe('cover sheets in PostgreSQL', () => {
   });
   it('rejects orders the catalogue contradicts', () => {
     expect(() => validateOrder({ tema: 'DAG', formNumber: 'NAV 11-13.05' }, ctx.reference)).toThrow(CoverSheetError);
-    expect(() => validateOrder({ tema: 'DAG', formNumber: 'NAV 99-99.99' }, ctx.reference)).toThrow(/catalogue/);
+    expect(() => validateOrder({ tema: 'DAG', formNumber: 'NAV 99-99.99' }, ctx.reference)).toThrow(/skjemakatalogen/);
     expect(() => validateOrder({ tema: 'DAG', personId: '12345678901' }, ctx.reference)).toThrow(/fødselsnummer/);
-    expect(() => validateOrder({ tema: 'DAG', unit: '9999' }, ctx.reference)).toThrow(/unit/);
+    expect(() => validateOrder({ tema: 'DAG', unit: '9999' }, ctx.reference)).toThrow(/ukjent enhet/);
   });
 });
