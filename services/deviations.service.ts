@@ -40,6 +40,9 @@ const toDeviation = (ctx: Ctx, policies: Policy[]) => (r: DeviationRow): Deviati
 export async function listUnitDeviations(ctx: Ctx, actor: Actor, f: { unitId?: string; kind?: DeviationKind; open?: boolean }, page: Page): Promise<Paged<Deviation>> {
   // Stuck documents and missing attachments are found by the background sweep, not here.
   const { rows, total } = await listDeviations(ctx.db, { ...scope(ctx, actor, f.unitId), kind: f.kind, open: f.open, ...page.sql });
+  // The list names documents and cases: a read of those persons' cases, recorded as such.
+  const documentIds = rows.map((r) => r.documentId).filter((d): d is string => Boolean(d));
+  if (documentIds.length) await recordLookup(ctx, actor, { action: 'deviation:list', subject: f.unitId ?? 'avvik', purpose: 'oppfølging av avvik', documentIds });
   return paged(rows.map(toDeviation(ctx, await policiesOf(ctx))), total, page);
 }
 

@@ -4,6 +4,7 @@ import { COVER_LANGUAGES, renderCoverSheetPdf } from '../../pipeline/foersteside
 import { parseLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { InvalidInputError } from '../../services/errors.ts';
 import { CoverSheetError, orderCoverSheet, readCoverSheet } from '../../services/foersteside.service.ts';
+import { recordLookup } from '../../services/audit.service.ts';
 import { actorOf, only } from '../auth/plugin.ts';
 import { binary, CoverSheetBody } from './bodies.ts';
 import { bearerAuth, errors, type RouteOptions } from './common.ts';
@@ -33,6 +34,7 @@ export const foerstesideRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app
   }, async (req, reply) => {
     try {
       const { sheet } = await orderCoverSheet(ctx, req.body, actorOf(req).user.id);
+      await recordLookup(ctx, actorOf(req), { action: 'foersteside:create', subject: sheet.loepenummer, purpose: 'førsteside', personIds: sheet.personId ? [sheet.personId] : [] });
       return reply.code(201).send({ ...sheet, createdAt: new Date(sheet.createdAt).toISOString(), pdf: `/api/foersteside/${sheet.loepenummer}/pdf` });
     } catch (err) {
       if (err instanceof CoverSheetError) throw new InvalidInputError(err.message);

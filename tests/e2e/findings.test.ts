@@ -32,6 +32,22 @@ async function signedIn(user: string, viewport = DESKTOP): Promise<Page> {
 }
 
 describe('issue 11: the web app', () => {
+  it('finding 2 (web): NAV Vikafossen sends a kode-6 document back into its own manual queue; the dialog offers no other unit', async () => {
+    const d = await seedDocument(t.ctx, { person: PROTECTED_PERSON, tema: 'DAG', kind: 'claim', title: 'Søknad om dagpenger' });
+    const page = await signedIn('sb2103');
+    await page.goto(`${t.url}/innboks/2103/${d.id}`);
+    await page.getByText('Strengt fortrolig adresse (kode 6)').first().waitFor();
+    await page.getByRole('button', { name: 'Send tilbake som feilrutet' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('går ikke til andre enheter').waitFor();
+    expect(await dialog.getByRole('radio').count()).toBe(0);
+    await dialog.getByRole('button', { name: 'Send tilbake' }).click();
+    await page.getByRole('status').filter({ hasText: 'sendt til manuell behandling i 2103 NAV Vikafossen' }).waitFor();
+    await page.getByRole('link', { name: 'Manuell kø' }).first().click();
+    await page.locator(`tr[data-document="${d.id}"]`).waitFor();
+    await page.close();
+  });
+
   it('finding 11: a document returned as "wrong unit" warns the operator and lets them choose the unit', async () => {
     const d = await seedDocument(t.ctx, { person: OSLO_PERSON, tema: 'DAG', kind: 'claim' });
     await api('sb4450', 'POST', `/api/inbox/4450/documents/${d.id}/return`, { reason: 'wrong-unit', via: 'mail-room' });

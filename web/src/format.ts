@@ -40,7 +40,8 @@ export const ACTION_NAVN: Record<string, string> = {
   'status:document': 'Statusoppslag på journalpost', 'status:case': 'Statusoppslag på sak', 'status:batch': 'Statusoppslag på bunke', 'status:person': 'Statusoppslag på person',
   'inbox:list': 'Så innboks', 'inbox:take': 'Tok sak', 'inbox:return': 'Sendte tilbake som feilrutet',
   'manual:list': 'Så manuell kø', 'manual:read': 'Åpnet i manuell kø', 'manual:resolve': 'Behandlet manuelt', 'manual:split': 'Delte dokument', 'manual:merge': 'Slo sammen dokumenter',
-  'batch:summary': 'Så sammendrag av bunke', 'foersteside:read': 'Så førsteside', 'foersteside:pdf': 'Skrev ut førsteside',
+  'batch:summary': 'Så sammendrag av bunke', 'foersteside:read': 'Så førsteside', 'foersteside:pdf': 'Skrev ut førsteside', 'foersteside:create': 'Bestilte førsteside',
+  'deviation:list': 'Så avvik',
   'corrections:list': 'Så rettelser', 'audit:person': 'Kontrollerte oppslag på person', 'deviation:close': 'Lukket avvik', route: 'Ble avvist (rolle)',
 };
 
