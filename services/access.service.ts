@@ -95,3 +95,10 @@ export const maskId = (id: string) => `${id.slice(0, 6)}*****`;
 export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (!roles.includes(actor.user.role)) throw new ForbiddenError();
 }
+
+/** The person the scanning vendor's XML names, when the document has none of its own yet. */
+export function vendorPersonId(doc: { personId: string | null; vendorMetadata: Record<string, unknown> | null } | null): string | null {
+  if (!doc || doc.personId) return null;
+  const id = (doc.vendorMetadata as { journalpost?: { bruker?: { brukerId?: unknown } } } | null)?.journalpost?.bruker?.brukerId;
+  return typeof id === 'string' && /^\d{11}$/.test(id) ? id : null;
+}

@@ -8,6 +8,7 @@ import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { applyManualReading, listManual, lockDocument, mergeInto, splitOff, type ManualFilter, type ManualItemRow } from '../storage/repositories/manual-queue.repository.ts';
 import { listDeliveries } from '../storage/repositories/document-actions.repository.ts';
 import type { Tx } from '../storage/db/pool.ts';
+import { toRoutingPerson } from '../storage/person-register/person-register.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
 import type { Context } from '../app/context.ts';
 import { isSpecialCaseworker, isStrictlyConfidential, mayHandleManual, mayKnowOf, protectedUnits, protectionOf, type Actor, type Protection } from './access.service.ts';
@@ -134,7 +135,7 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
   const person = ctx.persons ? (await ctx.persons.lookup([r.personId])).get(r.personId) : await getPerson(ctx.db, r.personId);
   if (!person) throw new InvalidInputError('fødselsnummeret finnes ikke i folkeregisteret');
   const special = protectedUnits(ctx);
-  const kode6 = person.addressProtection === 'strengt-fortrolig';
+  const kode6 = 'gradering' in person ? toRoutingPerson(person).addressProtection === 'strengt-fortrolig' : person.addressProtection === 'strengt-fortrolig';
   const chosen = r.unitId ? ctx.directory.unit(r.unitId) : undefined;
   if (r.unitId) {
     if (!chosen || chosen.type === 'manual') throw new InvalidInputError(`ukjent enhet ${r.unitId}`);

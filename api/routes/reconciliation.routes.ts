@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listReconciliations } from '../../services/reconciliation.service.ts';
-import { roles } from '../auth/plugin.ts';
+import { only } from '../auth/plugin.ts';
 import { bearerAuth, errors, type RouteOptions } from './common.ts';
 
 const ReconciliationBody = z.object({
@@ -14,7 +14,7 @@ const ReconciliationBody = z.object({
 /** Reconciliation against the vendor's daily files: references (file names, no personal data), mail room and admin only. */
 export const reconciliationRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.get('/api/reconciliations', {
-    preHandler: roles('operator', 'admin'),
+    config: only('operator', 'admin'),
     schema: {
       tags: ['reconciliation'], summary: "The latest reconciliations against the vendor's daily file: references delivered but never received", security: bearerAuth,
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(365).default(30) }),

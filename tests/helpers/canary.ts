@@ -89,10 +89,12 @@ const textRe = (s: string) => new RegExp(esc(s));
 const SPECIAL_UNIT = '2103';
 
 async function insertPerson(ctx: Context, p: RegisterPerson): Promise<void> {
+  // As the register adapters store a person (PDL's gradering beside our address protection).
+  const gradering = p.addressProtection === 'strengt-fortrolig' ? 'STRENGT_FORTROLIG' : p.addressProtection === 'fortrolig' ? 'FORTROLIG' : 'UGRADERT';
   await ctx.db.query(
-    `INSERT INTO persons (id, name, municipality, district, address_protection, skjermet, abroad, address)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [p.id, p.name, p.municipality, p.district, p.addressProtection, p.skjermet, p.abroad, p.address],
+    `INSERT INTO persons (id, name, municipality, district, address_protection, gradering, skjermet, abroad, address)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [p.id, p.name, p.municipality, p.district, p.addressProtection, gradering, p.skjermet, p.abroad, p.address],
   );
 }
 
