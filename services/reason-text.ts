@@ -68,8 +68,8 @@ const REASONS: Rule[] = [
   [/^skanningmetadata XML outside a batch zip has no PDF to pair with$/, () => 'Skanningmetadata (XML) utenfor en zip-bunke har ingen PDF å høre sammen med'],
 ];
 
-/** True when the text is one of ours already (Norwegian), e.g. "sendt tilbake fra 4450: feil enhet". */
-const NORWEGIAN = /^(sendt tilbake|regel |delt ut fra|Regel «|[A-ZÆØÅ][a-zæøå]+ )/;
+/** Words that only English has: a reason with one of them, and no pattern above, is not shown as it is. */
+const ENGLISH = /\b(the|of|is|are|not|with|without|from|has|have|found|missing|invalid|unknown|page|pages|should|must|cannot|does|than|which|been)\b/i;
 
 /** One reason of the machine's, in Norwegian. */
 export function reasonNb(reason: string): string {
@@ -80,7 +80,8 @@ export function reasonNb(reason: string): string {
   }
   // Several reasons in one ("a; b"), as routing notes are joined.
   if (r.includes('; ')) return r.split('; ').map(reasonNb).join('; ');
-  return NORWEGIAN.test(r) && !/\b(the|of|and|not|no|with|from)\b/.test(r) ? r : 'Annen årsak (se historikken)';
+  // Reasons written in Norwegian (the vendor formats' own, "sendt tilbake fra 4450: feil enhet") are shown as they are.
+  return ENGLISH.test(r) ? 'Annen årsak (se historikken)' : r;
 }
 
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

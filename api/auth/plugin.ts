@@ -28,6 +28,14 @@ export const CSRF_HEADER = 'x-intake-csrf';
 
 export const only = (...roles: Role[]) => ({ roles });
 
+/**
+ * The older way to name a route's roles (`preHandler: roles(...)`): still understood. The roles are
+ * moved into the route's config when it is added, so they too are checked on arrival, before the body.
+ */
+export function roles(...allowed: Role[]) {
+  return Object.assign(async () => {}, { roles: allowed });
+}
+
 export function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (!h || !/^Bearer [A-Za-z0-9._~+/=-]+$/.test(h)) return null;
@@ -88,6 +96,8 @@ export function registerAuth(app: FastifyInstance, ctx: Context, tokens: Tokens)
   app.decorateRequest('user', null);
   app.decorateRequest('channel', 'api');
   app.addHook('onRoute', (r) => {
+    const named = [r.preHandler].flat().find((h): h is ReturnType<typeof roles> => typeof h === 'function' && 'roles' in h);
+    if (named && !r.config?.roles) r.config = { ...r.config, roles: named.roles };
     if (r.url.startsWith('/api/') && !PUBLIC.has(r.url) && !r.config?.roles?.length) {
       throw new Error(`route ${[r.method].flat().join(',')} ${r.url} names no roles (config.roles)`);
     }

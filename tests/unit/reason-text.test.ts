@@ -50,6 +50,7 @@ describe('reasons in words', () => {
 
   it('keeps Norwegian as it is, and never shows an unknown English reason', () => {
     expect(reasonNb('sendt tilbake fra 4450: feil enhet')).toBe('sendt tilbake fra 4450: feil enhet');
+    expect(reasonNb('filnavnet er 9013 tegn langt, høyst 255')).toBe('filnavnet er 9013 tegn langt, høyst 255');
     expect(reasonNb('something new the pipeline says')).toBe('Annen årsak (se historikken)');
   });
 });
