@@ -36,14 +36,14 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     if (!user || user.source !== 'dev') return reply.code(401).send({ error: 'unauthorized', message: 'ukjent utviklerbruker' });
     // The cookie is the web app's session (channel web, shared by every tab); the token in the body is for API clients.
     const web = await tokens.signDev(user.id, 'web');
-    reply.header('set-cookie', sessionCookie(web.token, ctx.config.AUTH_TOKEN_TTL_S, req.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie(web.token, ctx.config.AUTH_TOKEN_TTL_S, req.protocol === 'https' || ctx.config.NODE_ENV === 'production'));
     return tokens.signDev(user.id, 'api');
   });
 
   app.post('/api/auth/logout', {
     schema: { tags: ['auth'], summary: 'Ends the browser session (clears its cookie; no token needed)', response: { 204: z.null() } },
   }, async (req, reply) => {
-    reply.header('set-cookie', sessionCookie('', 0, req.protocol === 'https'));
+    reply.header('set-cookie', sessionCookie('', 0, req.protocol === 'https' || ctx.config.NODE_ENV === 'production'));
     return reply.code(204).send(null);
   });
 
