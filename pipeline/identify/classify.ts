@@ -64,6 +64,9 @@ export interface Classification {
   reasons: string[];
 }
 
+/** Reason text when one misread digit of the id was repaired because exactly one registered person fits. */
+export const PERSON_ID_REPAIRED = 'one misread digit repaired: exactly one person in the register fits';
+
 /** Confidence below this sends the document to manual handling (structured signals are set above or below it). */
 export const STRUCTURED_THRESHOLD = 0.8;
 const CONTENT_MAX = 0.89;
@@ -211,7 +214,10 @@ export function classify(input: ClassifyInput): Classification {
   const coverId = meta?.personId && isValidPersonId(meta.personId) ? meta.personId : null;
   let personId: string | null = coverId ?? hit?.id ?? vendorId;
   if (coverId) reasons.push('person from the cover sheet');
-  else if (hit) reasons.push(hit.role === 'applicant' ? `person id next to its label${hit.corrected ? ' (OCR slip repaired by checksum)' : ''}` : 'person id found without label');
+  else if (hit) {
+    const how = hit.repaired ? ` (${PERSON_ID_REPAIRED})` : hit.corrected ? ' (OCR slip repaired by checksum)' : '';
+    reasons.push(hit.role === 'applicant' ? `person id next to its label${how}` : `person id found without label${how}`);
+  }
   else if (vendorId) reasons.push('person id from vendor metadata');
   else reasons.push(all.length ? "only other people's ids found (child, partner)" : 'no valid person id');
   if (coverId && hit && hit.id !== coverId) reasons.push('id in the text differs from the cover sheet');

@@ -12,6 +12,8 @@ export interface PersonIdHit {
   role: PersonRole;
   /** The digits were corrected (a confusable character or one misread digit) to pass the checksum. */
   corrected: boolean;
+  /** One digit was changed because exactly one person in the register fits (not a confusable letter). */
+  repaired: boolean;
 }
 
 const LABEL_RE = /(f[øo0]d(sels|s|e)?\s*\.?\s*(nr|nummer)|f[øo0]dselsnummer|d-?\s?nummer|personnummer|\bf\.?\s?nr|\bfnr|identitetsnummer|national identity number)/gi;
@@ -81,11 +83,13 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
     const confusable = /[^0-9]/.test(chars);
     let id: string | null = isValidPersonId(raw) ? raw : null;
     let corrected = confusable;
+    let repaired = false;
     if (!id && opts.isKnown) {
       const repairs = oneDigitRepairs(raw, opts.isKnown);
       if (repairs.length === 1) {
         id = repairs[0]!;
         corrected = true;
+        repaired = true;
       }
     }
     // Mostly letters is a word, not a misread number.
@@ -94,7 +98,7 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
     const index = m.index ?? 0;
     const before = labels.filter((l) => l <= index).map((l) => index - l);
     const labelDistance = before.length ? Math.min(...before) : Number.POSITIVE_INFINITY;
-    hits.push({ id, index, labelDistance, role: roleOf(text, index, labelDistance), corrected });
+    hits.push({ id, index, labelDistance, role: roleOf(text, index, labelDistance), corrected, repaired });
   }
   const rank: Record<PersonRole, number> = { applicant: 0, unlabelled: 1, other: 2 };
   return hits.sort((a, b) => rank[a.role] - rank[b.role] || a.labelDistance - b.labelDistance || a.index - b.index);
