@@ -43,10 +43,11 @@ export function register(program: Command): void {
     .description('dry run without services: read, split, identify and route files; one JSON object per document with --json')
     .argument('<files...>', 'PDF, TIFF, PNG, JPEG or zip files')
     .option('--json', 'print one JSON object per line (format: docs/classify-format.md)')
+    .option('--text', 'read every page in full and add each document\'s OCR text and page turns ("text", "pageTurns")')
     .option('--policy <file>', 'routing policy (default ROUTING_POLICY)')
     .option('-c, --concurrency <n>', 'OCR workers', positiveInt, 2)
     .option('--register <file>', 'person register file (ident,gradering,gtKommune,gtBydel,gtLand,skjermet); default: the built-in synthetic register')
-    .action(async (files: string[], opts: { json?: boolean; policy?: string; concurrency: number; register?: string }) => {
+    .action(async (files: string[], opts: { json?: boolean; text?: boolean; policy?: string; concurrency: number; register?: string }) => {
       const config = loadConfig();
       let person = offlineRegister();
       if (opts.register) {
@@ -73,6 +74,7 @@ export function register(program: Command): void {
           process.stdout.write(`${opts.json ? JSON.stringify(s) : `${s.file}:${s.entry}  SET ASIDE  ${s.reason}`}\n`),
         // No database here: a cover sheet's metadata is unknown, so its page is read like any other.
         coverSheet: () => null,
+        withText: Boolean(opts.text),
       };
       try {
         for (const file of files) {

@@ -5,8 +5,9 @@ import { isVendorBatch, pairVendorEntries } from '../ingest/vendor-batch.ts';
 import { vendorHints } from '../ingest/vendor-ocr.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { extractPages } from '../pages/extract-pages.ts';
-import { normalisePage, toGrey } from '../pages/normalise.ts';
+import { toGrey } from '../pages/normalise.ts';
 import { readHeader, readPage } from '../ocr/read-page.ts';
+import { uprightPage } from '../ocr/upright.ts';
 import type { PageImage } from '../pages/page-image.ts';
 import type { Reference } from '../reference.ts';
 import { route, type RoutingPerson, type UnitDirectory } from '../route/route.ts';
@@ -34,6 +35,10 @@ export interface ClassifyOutput {
   route: { rule: string; destinations: Array<{ unitType: UnitType; unitId: string }> };
   missingAttachments: string[];
   candidates: Classification['candidates'];
+  /** With `--text`: the OCR text of every page (pages joined by a form feed). */
+  text?: string;
+  /** With `--text`: clockwise quarter turn (degrees) applied to each page to make it upright. */
+  pageTurns?: number[];
 }
 
 /** One pair (or file) of a vendor batch that ingest would set aside, with the reason in words. */
@@ -60,18 +65,28 @@ export interface ReadDeps {
   pgp?: PgpKey | null;
   /** Pages read by OCR, for timing reports. */
   onOcr?: (ms: number) => void;
+  /** Read every page in full and report its text and turn (`intake classify --text`). */
+  withText?: boolean;
+}
+
+interface PageReading {
+  text: string;
+  turn: number;
+  headOnly: boolean;
 }
 
 /**
  * One page read the way the pipeline reads it (pages/normalise + ocr/read-page): upright,
  * deskewed, cleaned; blank pages give no text. `headOnly` reads just the header and footer.
  */
-async function ocrPage(deps: ReadDeps, page: PageImage, headOnly = false): Promise<string> {
-  const n = await normalisePage(await toGrey(page.png), page.dpi);
-  if (n.blank) return '';
+async function ocrPage(deps: ReadDeps, page: PageImage, headOnly = false): Promise<PageReading> {
+  // A born-digital page carries its text: nothing to read or turn.
+  if (page.text) return { text: page.text.text, turn: 0, headOnly: false };
+  const n = await uprightPage(deps.ocr, await toGrey(page.png), page.dpi);
+  if (n.blank) return { text: '', turn: 0, headOnly: false };
   const r = headOnly ? await readHeader(deps.ocr, n.raster, n.dpi) : await readPage(deps.ocr, n.raster, n.dpi);
   deps.onOcr?.(r.ms);
-  return r.text ?? '';
+  return { text: r.text ?? '', turn: n.orientation, headOnly };
 }
 
 
@@ -87,8 +102,11 @@ async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], ven
       const coverIdx = seg.coverSheet ? seg.pages.findIndex((i) => marks[i]!.coverSheet === seg.coverSheet) : -1;
       const meta = seg.coverSheet ? await deps.coverSheet(seg.coverSheet) : null;
       const texts: string[] = seg.pages.map(() => '');
+      const readings: Array<PageReading | null> = seg.pages.map(() => null);
       const read = async (k: number, headOnly = false) => {
-        texts[k] = await ocrPage(deps, pages[seg.pages[k]!]!, headOnly);
+        const r = await ocrPage(deps, pages[seg.pages[k]!]!, headOnly);
+        readings[k] = r;
+        texts[k] = r.text;
       };
       const run = () =>
         classify({
@@ -119,6 +137,10 @@ async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], ven
           c = run();
         }
       }
+      if (deps.withText) {
+        // Every page in full, after the decision: what was read is shown, nothing decided anew.
+        for (let k = 0; k < seg.pages.length; k++) if (!readings[k] || readings[k]!.headOnly) await read(k);
+      }
       const person = c.personId ? deps.person(c.personId) : null;
       const decision = route({ tema: c.tema, kind: c.kind, person, needsManual: c.needsManual }, deps.policy, deps.directory);
       const reasons = [...c.reasons];
@@ -139,6 +161,7 @@ async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], ven
         route: { rule: decision.ruleId, destinations: decision.destinations },
         missingAttachments: c.missingAttachments,
         candidates: c.candidates,
+        ...(deps.withText ? { text: texts.join('\f'), pageTurns: readings.map((r) => r?.turn ?? 0) } : {}),
       };
     }),
   );

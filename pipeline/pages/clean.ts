@@ -31,11 +31,88 @@ export interface OcrImage {
   dpi: number;
 }
 
+/** Resolution of the paper-level estimate: coarse enough that text strokes vanish in it. */
+const BACKGROUND_DPI = 25;
+
 /**
- * Prepares a page for OCR in one libvips pass and one pass of ours: scale to `toDpi` (when the
- * page is finer) and blur so specks of a pixel or two fade while strokes survive, then binarise
- * at Otsu's level between ink and paper and clear a thin band at the edges (scanner shadows are
- * never text). Boxes tesseract reports are in the returned image's pixels.
+ * The paper's own brightness under the print, at full size: a coarse copy, its lightest value
+ * over about 4 mm (so strokes and most fills disappear), smoothed and scaled back up. Dividing by
+ * it flattens grey, yellowed or textured paper, shadows at the edges and the shading of folds,
+ * and stretches faint print on dark paper to the full range.
+ */
+async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): Promise<Uint8Array> {
+  const sw = Math.max(8, Math.round((w * BACKGROUND_DPI) / dpi));
+  const { data: small, info } = await sharp(data, { raw: { width: w, height: h, channels: 1 } })
+    .resize(sw, null, { kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { width: bw, height: bh } = info;
+  const rad = 2;
+  // Separable max filter.
+  const tmp = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      let m = 0;
+      for (let k = Math.max(0, x - rad); k <= Math.min(bw - 1, x + rad); k++) m = Math.max(m, small[y * bw + k]!);
+      tmp[y * bw + x] = m;
+    }
+  }
+  const max = Buffer.alloc(bw * bh);
+  for (let x = 0; x < bw; x++) {
+    for (let y = 0; y < bh; y++) {
+      let m = 0;
+      for (let k = Math.max(0, y - rad); k <= Math.min(bh - 1, y + rad); k++) m = Math.max(m, tmp[k * bw + x]!);
+      max[y * bw + x] = m;
+    }
+  }
+  return sharp(max, { raw: { width: bw, height: bh, channels: 1 } })
+    .blur(1.5)
+    .resize(w, h, { kernel: 'linear', fit: 'fill' })
+    .raw()
+    .toBuffer();
+}
+
+/**
+ * Removes ruling from a 1-byte-per-pixel bitmap (1 = ink): horizontal runs longer than `hLen`
+ * and vertical runs longer than `vLen`. Form boxes and the cells of digit fields around a
+ * fødselsnummer otherwise join the digits into shapes OCR cannot read.
+ */
+export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number, vLen: number): void {
+  const clear: number[] = [];
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; ) {
+      if (!bits[row + x]) {
+        x++;
+        continue;
+      }
+      const x0 = x;
+      while (x < w && bits[row + x]) x++;
+      if (x - x0 >= hLen) clear.push(row + x0, x - x0, 1);
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h; ) {
+      if (!bits[y * w + x]) {
+        y++;
+        continue;
+      }
+      const y0 = y;
+      while (y < h && bits[y * w + x]) y++;
+      if (y - y0 >= vLen) clear.push(y0 * w + x, y - y0, w);
+    }
+  }
+  for (let i = 0; i < clear.length; i += 3) {
+    for (let k = 0, at = clear[i]!; k < clear[i + 1]!; k++, at += clear[i + 2]!) bits[at] = 0;
+  }
+}
+
+/**
+ * Prepares a page for OCR: scale to `toDpi` (when the page is finer) and blur so specks of a
+ * pixel or two fade while strokes survive; divide by the paper level (uneven, tinted or textured
+ * paper, shadows, low contrast); binarise at Otsu's level between ink and paper; remove form
+ * ruling; clear a thin band at the edges (scanner shadows are never text). Boxes tesseract
+ * reports are in the returned image's pixels.
  */
 export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLevel = 'normal', toDpi = dpi): Promise<OcrImage> {
   const scale = dpi > toDpi * 1.15 ? toDpi / dpi : 1;
@@ -46,6 +123,12 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   const sigma = Math.max(0.5, (level === 'hard' ? 1.1 : 0.55) * (outDpi / 200));
   const { data, info } = await img.blur(sigma).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width: w, height: h } = info;
+  const bg = await paperLevel(data, w, h, outDpi);
+  for (let i = 0; i < data.length; i++) {
+    const b = bg[i]!;
+    // Where the "paper" is itself dark (a black border, a punched hole) there is nothing to read.
+    data[i] = b < 40 ? 255 : Math.min(255, Math.round((data[i]! * 255) / b));
+  }
   const hist = histogram(data);
   const paper = percentile(hist, w * h, 0.6);
   // On a page with almost no ink the darkest half percent is paper grain: never call grain ink.
@@ -55,14 +138,21 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   // it would otherwise split paper from grain.
   const thr = Math.min(ink + 0.78 * span, Math.max(ink + 0.35 * span, otsuClipped(hist, ink, Math.min(255, ink + span))));
   const border = Math.round((2.5 / 25.4) * outDpi);
+  const bits = new Uint8Array(w * h);
+  for (let y = border; y < h - border; y++) {
+    const row = y * w;
+    for (let x = border; x < w - border; x++) if (data[row + x]! < thr) bits[row + x] = 1;
+  }
+  const mm = outDpi / 25.4;
+  removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm));
   const rowBytes = Math.ceil(w / 8);
   const header = Buffer.from(`P4\n${w} ${h}\n`, 'latin1');
   const out = Buffer.alloc(header.length + rowBytes * h);
   header.copy(out);
-  for (let y = border; y < h - border; y++) {
+  for (let y = 0; y < h; y++) {
     const src = y * w;
     const dst = header.length + y * rowBytes;
-    for (let x = border; x < w - border; x++) if (data[src + x]! < thr) out[dst + (x >> 3)]! |= 0x80 >> (x & 7);
+    for (let x = 0; x < w; x++) if (bits[src + x]) out[dst + (x >> 3)]! |= 0x80 >> (x & 7);
   }
   return { pbm: out, width: w, height: h, dpi: outDpi };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analysePage, type GreyRaster } from '../../pipeline/pages/analyse.ts';
-import { cleanRaster } from '../../pipeline/pages/clean.ts';
+import { cleanRaster, removeRules } from '../../pipeline/pages/clean.ts';
 import { rotateRaster } from '../../pipeline/pages/normalise.ts';
 import { chooseLangSource, DEBIAN_TESSDATA } from '../../pipeline/ocr/ocr-engine.ts';
 
@@ -73,7 +73,7 @@ describe('clean-up for OCR', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       r.data[i] = 224 + (seed % 17); // grain around the paper tone
     }
-    fill(r, 600, 600, 1400, 640, 20); // a bar of "text"
+    for (let x = 600; x < 1400; x += 40) fill(r, x, 600, x + 30, 640, 20); // a line of "letters"
     fill(r, 0, 0, 30, h * 2, 10); // a dark scanner edge down the left
     const out = await cleanRaster(r, 300, 'normal', 200);
     expect(out.dpi).toBeCloseTo(200, 0);
@@ -84,8 +84,39 @@ describe('clean-up for OCR', () => {
     expect(pbmBit(out.pbm, out.width, Math.round(5 * k), Math.round(800 * k))).toBe(0);
     let inked = 0;
     for (let y = 0; y < out.height; y += 7) for (let x = 0; x < out.width; x += 7) inked += pbmBit(out.pbm, out.width, x, y);
-    // Only the bar: about 800 x 40 of 2480 x 3508 source pixels.
+    // Only the letters: about 600 x 40 of 2480 x 3508 source pixels.
     expect(inked / ((out.width / 7) * (out.height / 7))).toBeLessThan(0.006);
+  });
+});
+
+describe('clean-up of forms and poor paper', () => {
+  it('removes form ruling but keeps the digits inside the cells', () => {
+    const w = 200;
+    const h = 60;
+    const bits = new Uint8Array(w * h);
+    const set = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) bits[y * w + x] = 1;
+    };
+    set(10, 10, 190, 12); // the top of a box
+    for (let x = 10; x <= 190; x += 30) set(x, 10, x + 2, 50); // cell walls, 40 px tall
+    set(20, 20, 24, 40); // a digit's stroke, 20 px tall
+    removeRules(bits, w, h, 60, 30);
+    expect(bits[11 * w + 100]).toBe(0);
+    expect(bits[30 * w + 40]).toBe(0);
+    expect(bits[30 * w + 22]).toBe(1);
+  });
+
+  it('reads dark print on a page with a deep shadow and grey paper the same as on white', async () => {
+    const w = 1654;
+    const h = 600;
+    const r = page(w, h, 170);
+    for (let y = 0; y < h; y++) for (let x = 0; x < 300; x++) r.data[y * w + x] = Math.round(40 + (130 * x) / 300); // shadow at the left
+    for (let x = 100; x < 1500; x += 40) fill(r, x, 300, x + 20, 330, 70); // letters, also inside the shadow
+    const out = await cleanRaster(r, 200);
+    expect(pbmBit(out.pbm, out.width, 710, 315)).toBe(1); // a letter on grey paper
+    expect(pbmBit(out.pbm, out.width, 225, 315)).toBe(1); // a letter in the shadow
+    expect(pbmBit(out.pbm, out.width, 250, 200)).toBe(0); // shadow without print is paper
+    expect(pbmBit(out.pbm, out.width, 800, 200)).toBe(0);
   });
 });
 

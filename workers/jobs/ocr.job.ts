@@ -3,7 +3,8 @@ import { possibleIds } from '../../pipeline/identify/person-id.ts';
 import { OcrTimeoutError } from '../../pipeline/ocr/ocr-engine.ts';
 import { readHeader, readPage } from '../../pipeline/ocr/read-page.ts';
 import type { GreyRaster } from '../../pipeline/pages/analyse.ts';
-import { encodePng, normalisePage, toGrey } from '../../pipeline/pages/normalise.ts';
+import { uprightPage as uprightByText } from '../../pipeline/ocr/upright.ts';
+import { encodePng, toGrey } from '../../pipeline/pages/normalise.ts';
 import type { DocumentJob, PageJob } from '../../pipeline/stages.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
@@ -30,7 +31,7 @@ interface UprightPage {
 async function uprightPage(ctx: Context, page: PageRow): Promise<UprightPage> {
   const image = await toGrey(await ctx.store.get(page.imageKey));
   if (page.normalisedAt) return { raster: image, dpi: page.dpi, blank: page.blank };
-  const n = await normalisePage(image, page.dpi);
+  const n = await uprightByText(await ctx.ocr(), image, page.dpi);
   let key = page.imageKey;
   if (n.orientation !== 0 || n.skew !== 0) {
     key = `pages/${page.documentId}/${page.pageNo}.upright.png`;
