@@ -21,17 +21,17 @@ const LABEL_RE = /(f[øo0]d(sels|s|e)?\s*\.?\s*(nr|nummer)|f[øo0]dselsnummer|d-
 const OTHER_RE = /(barn|andre personer|ektefelle|samboer|forelder|lege|behandler|arbeidsgiver|org\.?\s?nr|avdøde|gjenlevende)/i;
 const APPLICANT_RE = /(søker|bruker|personopplysninger|gjelder:|undertegnede)/i;
 
-// 11 digits, allowing "DDMMYY NNNNN", up to two OCR-inserted spaces anywhere ("16868921 157") and
+// 11 digits, allowing "DDMMYY NNNNN" (or "DDMMYY-NNNNN"), up to two OCR-inserted spaces anywhere ("16868921 157") and
 // letters OCR confuses with digits. Zero-width, so candidates may overlap: a phone number just
 // before an id cannot swallow its first digits.
 const ID_CHAR = '[0-9OoDIl|SB]';
-const ID_RE = new RegExp(`(?<![0-9A-Za-z])(?=(${ID_CHAR}(?:[ .]?${ID_CHAR}){10})(?![0-9A-Za-z]))`, 'g');
+const ID_RE = new RegExp(`(?<![0-9A-Za-z])(?=(${ID_CHAR}(?:[ .-]?${ID_CHAR}){10})(?![0-9A-Za-z]))`, 'g');
 const MAX_SEPARATORS = 2;
 
 /** The 11 id characters of a candidate, or null when OCR split it more than a scan plausibly does. */
 function candidateChars(m: RegExpMatchArray): string | null {
-  const seps = m[1]!.replace(/[^ .]/g, '').length;
-  return seps <= MAX_SEPARATORS ? m[1]!.replace(/[ .]/g, '') : null;
+  const seps = m[1]!.replace(/[^ .-]/g, '').length;
+  return seps <= MAX_SEPARATORS ? m[1]!.replace(/[ .-]/g, '') : null;
 }
 const DIGIT_OF: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', B: '8' };
 

@@ -1,4 +1,5 @@
-import type { GreyRaster } from '../pages/analyse.ts';
+import sharp from 'sharp';
+import { glyphHeight, type GreyRaster } from '../pages/analyse.ts';
 import { cleanRaster, type CleanLevel } from '../pages/clean.ts';
 import type { Word } from '../pages/page-image.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
@@ -22,9 +23,42 @@ export interface PageRead {
  */
 export const OCR_DPI = 200;
 
-/** Cleaned OCR input at no more than OCR_DPI, and the factor back to the page's pixels. */
-async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel): Promise<{ image: Buffer; dpi: number; scale: number }> {
-  const c = await cleanRaster(page, dpi, level, OCR_DPI);
+/** Median character height (pixels) tesseract reads best: 10-12 pt body text at OCR_DPI. */
+const GLYPH_PX = 17;
+/** Below or above these heights (after scaling by the stated resolution) the stated resolution is not believed. */
+const GLYPH_MIN = 10;
+const GLYPH_MAX = 48;
+
+/** Median character height of a page in its own pixels, measured on a copy about 1 200 px wide. */
+export async function pageGlyphHeight(page: GreyRaster): Promise<number | null> {
+  const k = Math.min(1, 1200 / page.width);
+  if (k === 1) return glyphHeight(page);
+  const { data, info } = await sharp(page.data, { raw: { width: page.width, height: page.height, channels: 1 } })
+    .resize(Math.round(page.width * k), null, { kernel: 'linear' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const g = glyphHeight({ data, width: info.width, height: info.height });
+  return g === null ? null : g / (info.width / page.width);
+}
+
+/**
+ * How to scale a page for OCR: to OCR_DPI by its stated resolution, unless its print would then
+ * be too small or too large to read (a wrong or missing resolution; very small or very large
+ * print): then by the print itself, so the true resolution is never thrown away.
+ */
+export function ocrScale(dpi: number, glyphPx: number | null): { scale: number; dpi: number } {
+  const byDpi = dpi > OCR_DPI * 1.15 ? OCR_DPI / dpi : 1;
+  if (glyphPx === null) return { scale: byDpi, dpi: dpi * byDpi };
+  const h = glyphPx * byDpi;
+  if (h >= GLYPH_MIN && h <= GLYPH_MAX) return { scale: byDpi, dpi: dpi * byDpi };
+  const scale = Math.min(3, GLYPH_PX / glyphPx);
+  return { scale, dpi: OCR_DPI };
+}
+
+/** Cleaned OCR input, scaled as ocrScale says, and the factor back to the page's pixels. */
+async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<{ image: Buffer; dpi: number; scale: number }> {
+  const s = ocrScale(dpi, glyphPx);
+  const c = await cleanRaster(page, dpi, level, OCR_DPI, s);
   return { image: c.pbm, dpi: c.dpi, scale: page.width / c.width };
 }
 
@@ -39,11 +73,12 @@ const scaleWords = (words: Word[], k: number): Word[] =>
 export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number, opts: { textPdf?: boolean } = {}): Promise<PageRead> {
   let ms = 0;
   let attempts = 0;
+  const glyphs = await pageGlyphHeight(page);
   for (const level of ['normal', 'hard'] as const) {
     attempts++;
     const started = performance.now();
     try {
-      const input = await ocrInput(page, dpi, level);
+      const input = await ocrInput(page, dpi, level, glyphs);
       const r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
       ms += performance.now() - started;
       // Boxes in the stored page's pixels; the text layer PDF has the page's size in points already.
@@ -53,7 +88,7 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
       if (!(err instanceof OcrTimeoutError)) throw err;
     }
   }
-  return { status: 'manual', text: null, confidence: null, words: [], ms: Math.round(ms), attempts, reason: `OCR over the time limit (${engine.timeoutMs} ms) twice` };
+  return { status: 'manual', text: null, confidence: null, words: [], ms: Math.round(ms), attempts, reason: `Siden kunne ikke leses maskinelt innenfor tidsgrensen (to forsøk på ${Math.round(engine.timeoutMs / 1000)} sekunder). Les siden og registrer opplysningene manuelt.` };
 }
 
 /** Share of the page height read for routing: the header (form number, title, fødselsnummer). */
@@ -84,7 +119,7 @@ export interface HeaderRead {
 /** Reads only a page's header and footer, ahead of full-text pages (the routing fast path). */
 export async function readHeader(engine: OcrEngine, page: GreyRaster, dpi: number): Promise<HeaderRead> {
   const started = performance.now();
-  const input = await ocrInput(headerBands(page), dpi, 'normal');
+  const input = await ocrInput(headerBands(page), dpi, 'normal', await pageGlyphHeight(page));
   const r = await engine.recognize(input.image, { dpi: input.dpi, priority: 'high' });
   return { text: r.text, confidence: r.confidence, ms: Math.round(performance.now() - started) };
 }

@@ -1,7 +1,7 @@
 import { histogram, inkThreshold, type GreyRaster, type Orientation } from '../pages/analyse.ts';
 import { cleanRaster } from '../pages/clean.ts';
 import { normalisePage, rotateRaster, type NormalisedPage } from '../pages/normalise.ts';
-import { OCR_DPI } from './read-page.ts';
+import { OCR_DPI, ocrScale, pageGlyphHeight } from './read-page.ts';
 import type { OcrEngine } from './ocr-engine.ts';
 
 /**
@@ -82,7 +82,7 @@ function halfTurn(r: GreyRaster): GreyRaster {
 }
 
 async function probe(engine: OcrEngine, r: GreyRaster, dpi: number): Promise<number> {
-  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI);
+  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, ocrScale(dpi, await pageGlyphHeight(r)));
   const res = await engine.recognize(c.pbm, { dpi: c.dpi, priority: 'high' });
   return textScore(res.words);
 }

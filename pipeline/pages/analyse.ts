@@ -378,3 +378,27 @@ export function analysePage(img: GreyRaster, opts: AnalyseOptions): PageAnalysis
     skew: Math.round(skew * 100) / 100,
   };
 }
+
+/**
+ * Median height, in pixels of `img`, of the components that look like characters (judged by
+ * shape alone, whatever the file says its resolution is), or null when there are too few. It
+ * tells the true scale of the print when a file's resolution is wrong (a "2400 dpi" page of
+ * typewriter text, a poster page with /UserUnit) or missing.
+ */
+export function glyphHeight(img: GreyRaster): number | null {
+  const { width: w, height: h, data } = img;
+  const cc = components(data, w, h, inkThreshold(histogram(data)) + 1, Math.round(Math.min(w, h) * 0.02));
+  const heights: number[] = [];
+  for (let c = 0; c < cc.count; c++) {
+    const bw = cc.maxX[c]! - cc.minX[c]! + 1;
+    const bh = cc.maxY[c]! - cc.minY[c]! + 1;
+    if (bh < 4 || bh > h / 6 || bw > bh * 3 || bw * 8 < bh) continue;
+    // Filled blocks and hairlines are not letters.
+    const fill = cc.area[c]! / (bw * bh);
+    if (fill < 0.1 || fill > 0.9) continue;
+    heights.push(bh);
+  }
+  if (heights.length < 12) return null;
+  heights.sort((a, b) => a - b);
+  return heights[heights.length >> 1]!;
+}

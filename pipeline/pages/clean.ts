@@ -79,26 +79,33 @@ async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): 
  */
 export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number, vLen: number): void {
   const clear: number[] = [];
+  // A rule one or two pixels thick wanders between neighbouring rows (or columns) after deskew
+  // and binarisation: a run counts the pixel or either neighbour across it.
   for (let y = 0; y < h; y++) {
     const row = y * w;
+    const up = y > 0 ? row - w : row;
+    const down = y < h - 1 ? row + w : row;
     for (let x = 0; x < w; ) {
-      if (!bits[row + x]) {
+      if (!(bits[up + x] || bits[row + x] || bits[down + x])) {
         x++;
         continue;
       }
       const x0 = x;
-      while (x < w && bits[row + x]) x++;
+      while (x < w && (bits[up + x] || bits[row + x] || bits[down + x])) x++;
       if (x - x0 >= hLen) clear.push(row + x0, x - x0, 1);
     }
   }
   for (let x = 0; x < w; x++) {
+    const l = x > 0 ? x - 1 : x;
+    const r = x < w - 1 ? x + 1 : x;
     for (let y = 0; y < h; ) {
-      if (!bits[y * w + x]) {
+      const at = y * w;
+      if (!(bits[at + l] || bits[at + x] || bits[at + r])) {
         y++;
         continue;
       }
       const y0 = y;
-      while (y < h && bits[y * w + x]) y++;
+      while (y < h && (bits[y * w + l] || bits[y * w + x] || bits[y * w + r])) y++;
       if (y - y0 >= vLen) clear.push(y0 * w + x, y - y0, w);
     }
   }
@@ -114,11 +121,12 @@ export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number
  * ruling; clear a thin band at the edges (scanner shadows are never text). Boxes tesseract
  * reports are in the returned image's pixels.
  */
-export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLevel = 'normal', toDpi = dpi): Promise<OcrImage> {
-  const scale = dpi > toDpi * 1.15 ? toDpi / dpi : 1;
-  const outDpi = dpi * scale;
+export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLevel = 'normal', toDpi = dpi, fixed?: { scale: number; dpi: number }): Promise<OcrImage> {
+  // `fixed`: the scale and resolution were decided from the print itself (read-page.ts ocrScale).
+  const scale = fixed ? fixed.scale : dpi > toDpi * 1.15 ? toDpi / dpi : 1;
+  const outDpi = fixed ? fixed.dpi : dpi * scale;
   let img = sharp(page.data, { raw: { width: page.width, height: page.height, channels: 1 } });
-  if (scale !== 1) img = img.resize(Math.max(1, Math.round(page.width * scale)), null, { kernel: 'linear' });
+  if (Math.abs(scale - 1) > 1e-3) img = img.resize(Math.max(1, Math.round(page.width * scale)), null, { kernel: scale > 1 ? 'cubic' : 'linear' });
   if (level === 'hard') img = img.median(5);
   const sigma = Math.max(0.5, (level === 'hard' ? 1.1 : 0.55) * (outDpi / 200));
   const { data, info } = await img.blur(sigma).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });

@@ -1,7 +1,7 @@
 import sharp, { type Metadata } from 'sharp';
 import type { MediaType } from '../ingest/detect.ts';
 import { UnreadablePageError, type PageImage } from './page-image.ts';
-import { pdfPageImages } from './pdf-images.ts';
+import { MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageImages } from './pdf-images.ts';
 import { readTiffPages, type TiffPageInfo } from './tiff.ts';
 
 const A4_WIDTH_IN = 8.27;
@@ -13,17 +13,26 @@ function dpiOf(density: number | undefined, width: number): number {
 }
 
 async function rasterPage(data: Buffer, page: number, tiff?: TiffPageInfo): Promise<PageImage> {
-  const img = sharp(data, { page, failOn: 'error', limitInputPixels: 20_000 * 20_000 });
+  const img = sharp(data, { page, failOn: 'error', limitInputPixels: MAX_SOURCE_PIXELS });
   const meta: Metadata = await img.metadata();
   const xDpi = tiff?.xDpi ?? meta.density;
   // Fax pages (204 x 98 dpi) have tall pixels: stretch to square pixels at the horizontal resolution.
   const stretch = tiff?.xDpi && tiff.yDpi && Math.abs(tiff.xDpi / tiff.yDpi - 1) > 0.05 ? tiff.xDpi / tiff.yDpi : 1;
   let pipeline = img.rotate().flatten({ background: '#ffffff' }).toColourspace('b-w');
-  if (stretch !== 1 && meta.width && meta.height) {
-    pipeline = pipeline.resize(meta.width, Math.round(meta.height * stretch), { fit: 'fill' });
+  let w = meta.width ?? 0;
+  let h = Math.round((meta.height ?? 0) * stretch);
+  let dpi = dpiOf(xDpi, w);
+  const notes: string[] = [];
+  if (w * h > MAX_PAGE_PIXELS) {
+    const k = Math.sqrt(MAX_PAGE_PIXELS / (w * h));
+    notes.push(`siden var ${Math.round((w * h) / 1e6)} megapiksler og er skalert ned til ${MAX_PAGE_PIXELS / 1e6} for lesing`);
+    w = Math.floor(w * k);
+    h = Math.floor(h * k);
+    dpi = Math.max(70, Math.round(dpi * k));
   }
+  if (w && h && (w !== meta.width || h !== meta.height)) pipeline = pipeline.resize(w, h, { fit: 'fill' });
   const { data: png, info } = await pipeline.png({ compressionLevel: 2 }).toBuffer({ resolveWithObject: true });
-  return { png, width: info.width, height: info.height, dpi: dpiOf(xDpi, info.width), source: 'image' };
+  return { png, width: info.width, height: info.height, dpi, source: 'image', ...(notes.length ? { notes } : {}) };
 }
 
 /** Splits a document file into one greyscale image per page (see pdfPageImages for PDFs). */
@@ -34,7 +43,7 @@ export async function extractPages(data: Buffer, mediaType: MediaType): Promise<
         return await pdfPageImages(data);
       case 'image/tiff': {
         const info = readTiffPages(data);
-        if (info.length === 0) throw new UnreadablePageError('TIFF has no pages');
+        if (info.length === 0) throw new UnreadablePageError('TIFF-filen har ingen sider.');
         const pages: PageImage[] = [];
         for (let i = 0; i < info.length; i++) pages.push(await rasterPage(data, i, info[i]));
         return pages;
@@ -43,10 +52,15 @@ export async function extractPages(data: Buffer, mediaType: MediaType): Promise<
       case 'image/jpeg':
         return [await rasterPage(data, 0)];
       default:
-        throw new UnreadablePageError(`${mediaType} is not a document type`);
+        throw new UnreadablePageError('Filen er ikke en PDF, TIFF, PNG eller JPEG og kan ikke leses som et dokument.');
     }
   } catch (err) {
     if (err instanceof UnreadablePageError) throw err;
-    throw new UnreadablePageError(`cannot read the file's pages: ${(err as Error).message.slice(0, 200)}`);
+    const message = (err as Error).message ?? '';
+    if (/pixel limit/i.test(message)) {
+      throw new UnreadablePageError(`Bildet er for stort til å leses maskinelt (over ${MAX_SOURCE_PIXELS / 1e6} megapiksler). Skann siden på nytt med lavere oppløsning.`);
+    }
+    // The library's own words (a JavaScript or libvips error) mean nothing to the mail room.
+    throw new UnreadablePageError('Sidene i filen kunne ikke leses: filen er skadet eller ufullstendig. Be om filen på nytt, eller skann papiret igjen.');
   }
 }

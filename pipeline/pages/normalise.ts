@@ -7,6 +7,8 @@ const ANALYSIS_DPI = 150;
 const MIN_SKEW_DEG = 0.15;
 
 export interface NormalisedPage {
+  /** The page was a negative (light print on a dark ground) and has been inverted. */
+  inverted?: boolean;
   /** Upright, deskewed 8-bit grey pixels, same size as the page after the quarter turn. */
   raster: GreyRaster;
   dpi: number;
@@ -109,7 +111,34 @@ export async function downscale(r: GreyRaster, fromDpi: number, toDpi: number): 
  * unchanged. Deterministic: normalising the same image again gives the same result.
  */
 export async function normalisePage(page: GreyRaster, dpi: number): Promise<NormalisedPage> {
-  const small = await downscale(page, dpi, ANALYSIS_DPI);
+  // A negative (white print on black: some scanners' JBIG2 or DeviceN pages, microfilm prints)
+  // is a dark page with light glyphs: turn it into print on paper before anything else.
+  let inverted = false;
+  if (isNegative(page)) {
+    const data = Buffer.allocUnsafe(page.data.length);
+    for (let i = 0; i < data.length; i++) data[i] = 255 - page.data[i]!;
+    page = { data, width: page.width, height: page.height };
+    inverted = true;
+  }
+  const n = await normaliseUpright(page, dpi);
+  return inverted ? { ...n, inverted } : n;
+}
+
+/** Three quarters of the page darker than mid-grey. */
+function isNegative(page: GreyRaster): boolean {
+  let dark = 0;
+  let n = 0;
+  const step = Math.max(1, Math.floor(page.data.length / 200_000));
+  for (let i = 0; i < page.data.length; i += step) {
+    n++;
+    if (page.data[i]! < 110) dark++;
+  }
+  return dark > n * 0.75;
+}
+
+async function normaliseUpright(page: GreyRaster, dpi: number): Promise<NormalisedPage> {
+  // At least about 1 000 pixels across, whatever the file claims its resolution is.
+  const small = await downscale(page, dpi, Math.max(ANALYSIS_DPI, Math.min(dpi, (dpi * 1000) / page.width)));
   const a = analysePage(small.raster, { dpi: small.dpi });
   if (a.blank) return { raster: page, dpi, blank: true, orientation: 0, skew: 0, orientationConfidence: 0 };
   const skew = Math.abs(a.skew) >= MIN_SKEW_DEG ? a.skew : 0;

@@ -26,6 +26,8 @@ export interface PageImage {
   text?: PageText;
   /** How the image was obtained: the embedded scan as is, or rendered from the PDF. */
   source?: 'image' | 'pdf-image' | 'pdf-render';
+  /** What was done to the page that an operator should know (in Norwegian), e.g. scaled down. */
+  notes?: string[];
 }
 
 /** A page we could not turn into an image: the document goes to the mail room with this reason. */

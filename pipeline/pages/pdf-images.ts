@@ -10,6 +10,10 @@ import { wrapCcittG4 } from './tiff.ts';
 
 /** Resolution for pages that carry no scan (vector or text pages) and must be rendered. */
 export const DEFAULT_RENDER_DPI = 200;
+/** Largest page image kept (about A2 at 300 dpi); larger pages are scaled down to it. */
+export const MAX_PAGE_PIXELS = 60_000_000;
+/** Larger embedded scans are refused rather than decoded: memory stays bounded. */
+export const MAX_SOURCE_PIXELS = 400_000_000;
 /** A text layer with fewer visible characters than this is not a born-digital page (e.g. a stamp). */
 const MIN_TEXT_CHARS = 20;
 
@@ -144,11 +148,26 @@ function contentText(page: PDFPage): string | null {
   }
 }
 
+/** The page's /UserUnit (PDF 1.6): the size of one unit in 1/72 inch. */
+function userUnit(page: PDFPage): number {
+  const v = page.node.lookup(PDFName.of('UserUnit'));
+  return v instanceof PDFNumber && v.asNumber() > 0 ? v.asNumber() : 1;
+}
+
+interface PaintedScan {
+  stream: PDFRawStream;
+  /** Painted size in inches. */
+  widthIn: number;
+  heightIn: number;
+}
+
 /**
- * The scanned image of a page when the page is exactly that: one image painted over the whole
- * page, upright. Anything else (several strips, text, vector graphics, flips) is rendered.
+ * The scanned image of a page when the page is that: one image painted upright (no flips or
+ * rotation in the matrix) over most of the page. A scan placed with a margin (a poster page,
+ * a small scan on a large sheet) is taken as is too: the margin is empty paper. Anything else
+ * (several strips, text, vector graphics) is rendered.
  */
-function fullPageImage(page: PDFPage): PDFRawStream | null {
+function fullPageImage(page: PDFPage): PaintedScan | null {
   const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
   if (!(xobjects instanceof PDFDict)) return null;
   const content = contentText(page);
@@ -158,13 +177,13 @@ function fullPageImage(page: PDFPage): PDFRawStream | null {
   const ref = xobjects.get(PDFName.of(painted[0]!.name));
   const obj = ref instanceof PDFRef ? page.doc.context.lookup(ref) : ref;
   if (!(obj instanceof PDFRawStream) || nameOf(obj.dict, 'Subtype') !== 'Image') return null;
-  const [a, b, c, d, e, f] = painted[0]!.ctm;
+  const [a, b, c, d] = painted[0]!.ctm;
   const box = page.getMediaBox();
   const near = (x: number, y: number, tol: number) => Math.abs(x - y) <= tol;
-  const tol = Math.max(2, 0.015 * Math.max(box.width, box.height));
   if (!(near(b, 0, 0.01) && near(c, 0, 0.01) && a > 0 && d > 0)) return null;
-  if (!near(a, box.width, tol) || !near(d, box.height, tol) || !near(e, box.x, tol) || !near(f, box.y, tol)) return null;
-  return obj;
+  if (a * d < 0.5 * box.width * box.height) return null;
+  const unit = userUnit(page);
+  return { stream: obj, widthIn: (a * unit) / 72, heightIn: (d * unit) / 72 };
 }
 
 /** Decodes the embedded image when that is exact and cheap; null means: render the page instead. */
@@ -174,13 +193,14 @@ async function decodeDirect(stream: PDFRawStream): Promise<Sharp | null> {
   const width = numberOf(d, 'Width');
   const height = numberOf(d, 'Height');
   if (!width || !height) return null;
+  const limitInputPixels = width * height + 1;
   // Masks and decode arrays change what the pixels mean: leave them to the renderer.
   if (d.has(PDFName.of('SMask')) || d.has(PDFName.of('Mask')) || d.has(PDFName.of('Decode')) || boolOf(d, 'ImageMask')) return null;
   const parmsObj = d.lookup(PDFName.of('DecodeParms'));
   const parms = parmsObj instanceof PDFDict ? parmsObj : parmsObj instanceof PDFArray && parmsObj.lookup(0) instanceof PDFDict ? (parmsObj.lookup(0) as PDFDict) : undefined;
   const bytes = stream.contents;
   if (filter === 'DCTDecode') {
-    return sharp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { failOn: 'error' });
+    return sharp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { failOn: 'error', limitInputPixels });
   }
   if (filter === 'CCITTFaxDecode') {
     const k = numberOf(parms, 'K') ?? 0;
@@ -188,7 +208,7 @@ async function decodeDirect(stream: PDFRawStream): Promise<Sharp | null> {
     const cols = numberOf(parms, 'Columns') ?? 1728;
     if (cols !== width) return null;
     const tiff = wrapCcittG4(bytes, { width, height: numberOf(parms, 'Rows') ?? height, k, blackIs1: boolOf(parms, 'BlackIs1') ?? false });
-    return sharp(tiff, { failOn: 'error' });
+    return sharp(tiff, { failOn: 'error', limitInputPixels });
   }
   if (filter === 'FlateDecode') {
     const channels = channelsOf(d);
@@ -212,14 +232,36 @@ async function decodeDirect(stream: PDFRawStream): Promise<Sharp | null> {
   return null; // JBIG2, JPX, LZW, run length, filter chains: rendered
 }
 
-async function toPageImage(img: Sharp, dpi: number, source: PageImage['source']): Promise<PageImage> {
+/**
+ * The page as 8-bit grey PNG. Pixels that are not square (a scan at 200 x 100 dpi) are made
+ * square at the finer resolution; a page larger than MAX_PAGE_PIXELS is scaled down to it, and
+ * the note says so.
+ */
+async function toPageImage(img: Sharp, size: { width: number; height: number; xDpi: number; yDpi: number }, source: PageImage['source']): Promise<PageImage> {
+  let { width: w, height: h } = size;
+  let dpi = Math.max(size.xDpi, size.yDpi);
+  const notes: string[] = [];
+  if (Math.abs(size.xDpi / size.yDpi - 1) > 0.03) {
+    w = Math.round((w * dpi) / size.xDpi);
+    h = Math.round((h * dpi) / size.yDpi);
+  }
+  if (w * h > MAX_PAGE_PIXELS) {
+    const k = Math.sqrt(MAX_PAGE_PIXELS / (w * h));
+    notes.push(`siden var ${megapixels(size.width * size.height)} megapiksler og er skalert ned til ${megapixels(MAX_PAGE_PIXELS)} for lesing`);
+    w = Math.max(1, Math.floor(w * k));
+    h = Math.max(1, Math.floor(h * k));
+    dpi *= k;
+  }
+  if (w !== size.width || h !== size.height) img = img.resize(w, h, { fit: 'fill', kernel: w < size.width ? 'lanczos3' : 'cubic' });
   const { data: png, info } = await img
     .flatten({ background: '#ffffff' })
     .toColourspace('b-w')
     .png({ compressionLevel: 2 })
     .toBuffer({ resolveWithObject: true });
-  return { png, width: info.width, height: info.height, dpi: Math.round(dpi), source };
+  return { png, width: info.width, height: info.height, dpi: Math.round(dpi), source, ...(notes.length ? { notes } : {}) };
 }
+
+const megapixels = (px: number) => (px / 1e6).toLocaleString('nb-NO', { maximumFractionDigits: 0 });
 
 function visibleChars(t: PageText | null): number {
   return t ? t.text.replace(/\s/g, '').length : 0;
@@ -250,8 +292,10 @@ export interface PdfPagesOptions {
 export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): Promise<PageImage[]> {
   const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
   let doc: PDFDocument | null = null;
+  let count = 0;
   try {
     doc = await PDFDocument.load(data, { ignoreEncryption: false, updateMetadata: false, throwOnInvalidObject: false });
+    count = doc.getPageCount();
   } catch {
     doc = null; // encrypted or damaged: pdf.js may still read it
   }
@@ -260,34 +304,52 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
     if (!js) {
       try {
         js = await openPdfjs(data);
-      } catch (err) {
-        throw new UnreadablePageError(`not a readable PDF: ${(err as Error).message.slice(0, 200)}`);
+      } catch {
+        throw new UnreadablePageError(NOT_A_PDF);
       }
     }
     return js;
   };
   try {
-    const count = doc ? doc.getPageCount() : (await pdfjs()).pageCount;
-    if (count === 0) throw new UnreadablePageError('PDF has no pages');
+    if (!doc) count = (await pdfjs()).pageCount;
+    if (count === 0) throw new UnreadablePageError('PDF-filen har ingen sider.');
     const pages: PageImage[] = [];
     for (let i = 0; i < count; i++) {
       const page = doc?.getPage(i);
       let image: PageImage | null = null;
       let scanDpi: number | undefined;
       if (page) {
-        const stream = fullPageImage(page);
-        if (stream) {
+        const scan = fullPageImage(page);
+        if (scan) {
+          const width = numberOf(scan.stream.dict, 'Width')!;
+          const height = numberOf(scan.stream.dict, 'Height')!;
+          if (width * height > MAX_SOURCE_PIXELS) {
+            throw new UnreadablePageError(
+              `Side ${i + 1} er for stor til å leses maskinelt (${width.toLocaleString('nb-NO')} × ${height.toLocaleString('nb-NO')} punkter, ` +
+                `${megapixels(width * height)} megapiksler; grensen er ${megapixels(MAX_SOURCE_PIXELS)}). Skann siden på nytt med lavere oppløsning.`,
+            );
+          }
           const rotate = ((page.getRotation().angle % 360) + 360) % 360;
-          // True resolution: image pixels over the page's width in inches (before /Rotate).
-          scanDpi = (numberOf(stream.dict, 'Width')! / page.getMediaBox().width) * 72;
-          const img = await decodeDirect(stream);
-          if (img) image = await toPageImage(rotate ? img.rotate(rotate) : img, scanDpi, 'pdf-image');
+          // True resolution: image pixels over the painted size in inches (before /Rotate).
+          const xDpi = width / scan.widthIn;
+          const yDpi = height / scan.heightIn;
+          scanDpi = Math.max(xDpi, yDpi);
+          const img = await decodeDirect(scan.stream);
+          if (img) {
+            const quarter = rotate === 90 || rotate === 270;
+            const size = quarter ? { width: height, height: width, xDpi: yDpi, yDpi: xDpi } : { width, height, xDpi, yDpi };
+            // Resolution between 100 and 600 as stated; OCR judges the print itself (ocr/read-page.ts).
+            const clampDpi = (v: number) => Math.min(600, Math.max(100, v));
+            const k = clampDpi(scanDpi) / scanDpi;
+            image = await toPageImage(rotate ? img.rotate(rotate) : img, { ...size, xDpi: size.xDpi * k, yDpi: size.yDpi * k }, 'pdf-image');
+          }
         }
       }
-      const dpi = Math.min(600, Math.max(100, Math.round(scanDpi ?? renderDpi)));
+      const dpi = Math.min(600, Math.max(100, Math.round(scanDpi ?? (page && imageDpi(page)) ?? renderDpi)));
       if (!image) {
-        const r = await (await pdfjs()).render(i + 1, dpi);
-        image = await toPageImage(sharp(r.data, { raw: { width: r.width, height: r.height, channels: 1 } }), dpi, 'pdf-render');
+        const r = await (await pdfjs()).render(i + 1, dpi, MAX_PAGE_PIXELS);
+        image = await toPageImage(sharp(r.data, { raw: { width: r.width, height: r.height, channels: 1 } }), { width: r.width, height: r.height, xDpi: r.dpi, yDpi: r.dpi }, 'pdf-render');
+        if (r.dpi < dpi - 0.5) (image.notes ??= []).push(`siden er svært stor og er gjengitt med ${Math.round(r.dpi)} dpi`);
       }
       if (!page || hasFonts(page)) {
         const text = await (await pdfjs()).text(i + 1, image.dpi);
@@ -300,3 +362,25 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
     if (js) await (js as PdfjsDocument).close();
   }
 }
+
+/**
+ * The resolution of the largest image on a page that must be rendered (a scan drawn turned, in
+ * strips or with a mask): its long side over the page's long side. Rendering finer adds nothing,
+ * coarser throws away what the scanner saw.
+ */
+function imageDpi(page: PDFPage): number | undefined {
+  const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
+  if (!(xobjects instanceof PDFDict)) return undefined;
+  let long = 0;
+  for (const v of xobjects.values()) {
+    const o = v instanceof PDFRef ? page.doc.context.lookup(v) : v;
+    if (!(o instanceof PDFRawStream) || nameOf(o.dict, 'Subtype') !== 'Image') continue;
+    long = Math.max(long, numberOf(o.dict, 'Width') ?? 0, numberOf(o.dict, 'Height') ?? 0);
+  }
+  if (!long) return undefined;
+  const box = page.getMediaBox();
+  return (long / ((Math.max(box.width, box.height) * userUnit(page)) / 72));
+}
+
+/** What the mail room is told about a file that is not a readable PDF. */
+export const NOT_A_PDF = 'Filen er ikke en lesbar PDF: den er skadet eller ufullstendig (kanskje avbrutt under overføring). Be om filen på nytt, eller skann papiret igjen.';

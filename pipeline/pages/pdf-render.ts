@@ -29,8 +29,8 @@ function assetDir(name: string): string {
 
 export interface PdfjsDocument {
   pageCount: number;
-  /** Page `n` (1-based) as 8-bit grey pixels at `dpi`. */
-  render(n: number, dpi: number): Promise<{ data: Buffer; width: number; height: number }>;
+  /** Page `n` (1-based) as 8-bit grey pixels at `dpi`, or lower when the page would exceed `maxPixels`. */
+  render(n: number, dpi: number, maxPixels?: number): Promise<{ data: Buffer; width: number; height: number; dpi: number }>;
   /** The page's text with word boxes in pixels at `dpi`; null when the page has no text. */
   text(n: number, dpi: number): Promise<PageText | null>;
   close(): Promise<void>;
@@ -52,8 +52,11 @@ export async function openPdfjs(data: Uint8Array): Promise<PdfjsDocument> {
   }).promise;
   return {
     pageCount: doc.numPages,
-    async render(n, dpi) {
+    async render(n, dpi, maxPixels = Number.POSITIVE_INFINITY) {
       const page = await doc.getPage(n);
+      // The viewport counts /UserUnit: a poster page at 200 dpi could be billions of pixels.
+      const unit = page.getViewport({ scale: 1 });
+      dpi = Math.min(dpi, 72 * Math.sqrt(maxPixels / Math.max(1, unit.width * unit.height)));
       const viewport = page.getViewport({ scale: dpi / 72 });
       const width = Math.max(1, Math.round(viewport.width));
       const height = Math.max(1, Math.round(viewport.height));
@@ -69,7 +72,7 @@ export async function openPdfjs(data: Uint8Array): Promise<PdfjsDocument> {
         .toColourspace('b-w')
         .raw()
         .toBuffer();
-      return { data: grey, width, height };
+      return { data: grey, width, height, dpi };
     },
     async text(n, dpi) {
       const page = await doc.getPage(n);

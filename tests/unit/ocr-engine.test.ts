@@ -52,7 +52,7 @@ describe('OCR worker pool', () => {
     const page = { data: Buffer.alloc(200 * 300, 255), width: 200, height: 300 };
     const r = await readPage(engine, page, 200);
     expect(r).toMatchObject({ status: 'manual', text: null, attempts: 2 });
-    expect(r.reason).toMatch(/time limit/);
+    expect(r.reason).toMatch(/tidsgrensen/);
     expect(calls).toBe(2);
     expect(engine.stats().timeouts).toBe(2);
     await engine.close();
