@@ -18,7 +18,7 @@ export interface ScanPage {
   jpegQuality?: number;
 }
 
-const raw = (p: ScanPage) => sharp(Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength), { raw: { width: p.width, height: p.height, channels: 1 } });
+const raw = (p: ScanPage) => sharp(Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength), { raw: { width: p.width, height: p.height, channels: 1 } }).toColourspace('b-w');
 
 function pack1bit(p: ScanPage): Buffer {
   const rowBytes = Math.ceil(p.width / 8);

@@ -70,6 +70,10 @@ export const PERSON_ID_REPAIRED = 'one misread digit repaired: exactly one perso
 /** Confidence below this sends the document to manual handling (structured signals are set above or below it). */
 export const STRUCTURED_THRESHOLD = 0.8;
 const CONTENT_MAX = 0.89;
+/** A benefit the text names (and no other) is taken when the classifier gives it at least this. */
+const NAMED_MIN_P = 0.01;
+/** Confidence of a tema the text names against the classifier's first choice: enough to route. */
+const NAMED_ONLY = 0.8;
 const UNNAMED_MAX = 0.6;
 // Tema whose route depends on the kind of document: there the kind's doubt counts too.
 const KIND_MATTERS = new Set(['ENF']);
@@ -185,9 +189,18 @@ export function classify(input: ClassifyInput): Classification {
         // text; a text that names no benefit, or several, is doubt whatever the classifier says.
         const named = namedBenefits(text);
         let pTema = t.p;
-        if (named.size === 1 && named.has(tema)) {
+        const only = named.size === 1 ? [...named][0]! : null;
+        const pOnly = only ? (pred.tema.find((c) => c.label === only)?.p ?? 0) : 0;
+        if (only && only === tema) {
           pTema = Math.max(pTema, model!.model.agreement.precision);
           reasons.push(`the text names the benefit (${tema})`);
+        } else if (only && pOnly >= NAMED_MIN_P) {
+          // The text names one benefit and only that one ("jeg mottar sykepenger"): the name
+          // outweighs the classifier's wording-based guess, as long as the classifier finds it possible.
+          reasons.push(`the text names only ${only} (classifier preferred ${tema}, p=${round(t.p)}; ${only} p=${round(pOnly)})`);
+          tema = only;
+          pTema = NAMED_ONLY;
+          candidates = [{ tema: only, p: round(pOnly), ...(k ? { kind: k.label } : {}) }, ...candidates.filter((c) => c.tema !== only)].slice(0, 3);
         } else {
           pTema = Math.min(pTema, UNNAMED_MAX);
           reasons.push(named.has(tema) ? `the text also names ${[...named].filter((x) => x !== tema).join(', ')}` : `the text does not name the benefit (${tema})`);

@@ -35,6 +35,7 @@ export async function pageGlyphHeight(page: GreyRaster): Promise<number | null> 
   if (k === 1) return glyphHeight(page);
   const { data, info } = await sharp(page.data, { raw: { width: page.width, height: page.height, channels: 1 } })
     .resize(Math.round(page.width * k), null, { kernel: 'linear' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
   const g = glyphHeight({ data, width: info.width, height: info.height });

@@ -9,13 +9,14 @@ import type { OcrEngine } from './ocr-engine.ts';
  * direction of the text lines well, but its up/down vote (ascender against descender ink) is
  * fooled by forms (boxes, digits, capitals) and by heavy noise. When that vote is not clearly
  * sure, a band of the page is read in both directions (and sideways, when the line direction is
- * in doubt too) and the reading with more real words wins. Clear pages cost nothing extra.
+ * in doubt too) and the reading with more real words wins. Upright pages the vote is sure of
+ * cost nothing extra; a page is never turned on the vote alone.
  */
 
 /** Up/down votes at least this sure (|ln(ascender / descender ink)|) are taken without reading. */
 export const SURE_ORIENTATION = 0.55;
 /** Share of the page height read for each probe. */
-const BAND = 0.22;
+const BAND = 0.16;
 
 export interface UprightPage extends NormalisedPage {
   /** The text decided the orientation (the vote alone was not sure). */
@@ -39,7 +40,7 @@ export function textScore(words: Array<{ text: string; conf: number }>): number 
 }
 
 /** The rows (from, to) of the band with the most ink-to-paper changes: the densest text. */
-function densestBand(r: GreyRaster, share: number): [number, number] {
+function densestBand(r: GreyRaster, share: number, dpi: number): [number, number] {
   const thr = inkThreshold(histogram(r.data)) + 1;
   const { width: w, height: h, data } = r;
   const margin = Math.round(w * 0.03);
@@ -56,7 +57,8 @@ function densestBand(r: GreyRaster, share: number): [number, number] {
     }
     for (let k = 0; k < step && y + k < h; k++) rows[y + k] = t;
   }
-  const bh = Math.max(1, Math.round(h * share));
+  // At least two inches: a band of a small page must still hold a few lines.
+  const bh = Math.min(h, Math.max(1, Math.round(h * share), Math.round(2 * dpi)));
   let sum = 0;
   for (let y = 0; y < bh; y++) sum += rows[y]!;
   let best = sum;
@@ -93,8 +95,10 @@ async function probe(engine: OcrEngine, r: GreyRaster, dpi: number): Promise<num
  */
 export async function uprightPage(engine: OcrEngine, page: GreyRaster, dpi: number): Promise<UprightPage> {
   const n = await normalisePage(page, dpi);
-  if (n.blank || n.orientationConfidence >= SURE_ORIENTATION) return { ...n, probed: false };
-  const [from, to] = densestBand(n.raster, BAND);
+  // An upright page the vote is sure of is taken as it is: the common case costs nothing. A turn
+  // is never made on the vote alone (a chart, a form or a page of capitals can fool it).
+  if (n.blank || (n.orientation === 0 && n.orientationConfidence >= SURE_ORIENTATION)) return { ...n, probed: false };
+  const [from, to] = densestBand(n.raster, BAND, n.dpi);
   const b = band(n.raster, from, to);
   const asIs = await probe(engine, b, n.dpi);
   const flipped = await probe(engine, halfTurn(b), n.dpi);
@@ -103,7 +107,7 @@ export async function uprightPage(engine: OcrEngine, page: GreyRaster, dpi: numb
   // Neither direction reads like text: the lines may run the other way.
   if (best.score < 40) {
     const side = await rotateRaster(n.raster, 90);
-    const [f2, t2] = densestBand(side, BAND);
+    const [f2, t2] = densestBand(side, BAND, n.dpi);
     const sb = band(side, f2, t2);
     const s90 = await probe(engine, sb, n.dpi);
     const s270 = await probe(engine, halfTurn(sb), n.dpi);

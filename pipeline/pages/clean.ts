@@ -44,6 +44,7 @@ async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): 
   const sw = Math.max(8, Math.round((w * BACKGROUND_DPI) / dpi));
   const { data: small, info } = await sharp(data, { raw: { width: w, height: h, channels: 1 } })
     .resize(sw, null, { kernel: 'linear' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
   const { width: bw, height: bh } = info;
@@ -68,6 +69,7 @@ async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): 
   return sharp(max, { raw: { width: bw, height: bh, channels: 1 } })
     .blur(1.5)
     .resize(w, h, { kernel: 'linear', fit: 'fill' })
+    .toColourspace('b-w')
     .raw()
     .toBuffer();
 }
