@@ -23,7 +23,9 @@ import { navForms } from '../fixtures/sample-batch.ts';
 import { classify } from '../pipeline/identify/classify.ts';
 import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
 import { readHeader, readPage } from '../pipeline/ocr/read-page.ts';
-import { normalisePage, toGrey } from '../pipeline/pages/normalise.ts';
+import { toGrey } from '../pipeline/pages/normalise.ts';
+import { uprightPage } from '../pipeline/ocr/upright.ts';
+import { loadConfig } from '../schemas/config.ts';
 import { loadReference } from '../pipeline/reference.ts';
 import { personRegister } from '../storage/seed/person-register.ts';
 import { characterAccuracy } from './text-accuracy.ts';
@@ -38,6 +40,8 @@ const { values } = parseArgs({
     soak: { type: 'string', default: '0' },
     seed: { type: 'string', default: '3' },
     out: { type: 'string', default: 'benchmarks/RESULTS-ocr.md' },
+    /** Also run npm's best_int models (slower; informational). */
+    npm: { type: 'boolean', default: false },
   },
 });
 const DOCS = Number(values['docs-per-level']);
@@ -146,8 +150,11 @@ interface Runner {
   close(): Promise<void>;
 }
 
-async function ours(name: string, langPath: string | undefined): Promise<Runner> {
-  const engine = await OcrEngine.create({ langs: 'nor', size: CORES, langPath });
+/** The default languages (OCR_LANGS, nor+eng) and Norwegian alone, to show what English costs. */
+const LANGS = [...new Set([loadConfig().OCR_LANGS, 'nor'])];
+
+async function ours(name: string, langPath: string | undefined, langs: string): Promise<Runner> {
+  const engine = await OcrEngine.create({ langs, size: CORES, langPath });
   // Warm-up outside the clock, as a long-running worker would be.
   await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
   const result: RunResult = { name, texts: new Map(), orientationOk: new Map(), wallMs: 0, peakMb: 0, timeouts: 0, manual: 0 };
@@ -157,7 +164,7 @@ async function ours(name: string, langPath: string | undefined): Promise<Runner>
       const mem = memorySampler();
       const t0 = performance.now();
       await pool(pages, CORES, async (p) => {
-        const n = await normalisePage(await toGrey(p.file), DPI);
+        const n = await uprightPage(engine, await toGrey(p.file), DPI);
         result.orientationOk!.set(p, n.orientation === p.upright);
         const r = await readPage(engine, n.raster, n.dpi);
         if (r.status === 'manual') result.manual!++;
@@ -171,10 +178,10 @@ async function ours(name: string, langPath: string | undefined): Promise<Runner>
   };
 }
 
-function execTesseract(file: string): Promise<{ text: string; kb: number }> {
+function execTesseract(file: string, langs: string): Promise<{ text: string; kb: number }> {
   return new Promise((resolve, reject) => {
     // GNU time reports the peak resident size of the tesseract process.
-    execFile('/usr/bin/time', ['-f', '%M', 'tesseract', file, '-', '-l', 'nor', '--dpi', String(DPI)], {
+    execFile('/usr/bin/time', ['-f', '%M', 'tesseract', file, '-', '-l', langs, '--dpi', String(DPI)], {
       env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 16 * 2 ** 20,
     }, (err, stdout, stderr) => {
       if (err) return reject(err);
@@ -184,21 +191,21 @@ function execTesseract(file: string): Promise<{ text: string; kb: number }> {
   });
 }
 
-async function native(pages: BenchPage[], dir: string): Promise<Runner> {
+async function native(pages: BenchPage[], dir: string, langs: string): Promise<Runner> {
   const files = new Map<BenchPage, string>();
   for (const [i, p] of pages.entries()) {
     const f = path.join(dir, `page-${i}.${p.ext}`);
     await writeFile(f, p.file);
     files.set(p, f);
   }
-  const result: RunResult = { name: 'native tesseract CLI', texts: new Map(), wallMs: 0, peakMb: 0 };
+  const result: RunResult = { name: `native tesseract CLI, ${langs}`, texts: new Map(), wallMs: 0, peakMb: 0 };
   return {
     result,
     async round(chunk) {
       let peakKb = 0;
       const t0 = performance.now();
       await pool(chunk, CORES, async (p) => {
-        const r = await execTesseract(files.get(p)!);
+        const r = await execTesseract(files.get(p)!, langs);
         peakKb = Math.max(peakKb, r.kb);
         result.texts.set(p, r.text);
       });
@@ -219,11 +226,11 @@ interface ReadyResult {
 }
 
 /** Routing-ready per document on one core: pages 1-2 upright, header read, classified. */
-async function routingReady(docs: BenchDoc[], langPath: string | undefined): Promise<ReadyResult> {
+async function routingReady(docs: BenchDoc[], langPath: string | undefined, langs: string): Promise<ReadyResult> {
   const reference = loadReference();
   const temaCodes = new Set(reference.tema.keys());
   const register = new Set(personRegister().map((p) => p.id));
-  const engine = await OcrEngine.create({ langs: 'nor', size: 1, langPath });
+  const engine = await OcrEngine.create({ langs, size: 1, langPath });
   await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
   const out: ReadyResult = { ms: [], enough: 0, personRight: 0, formRight: 0, docs: docs.length };
   for (const doc of docs) {
@@ -231,7 +238,7 @@ async function routingReady(docs: BenchDoc[], langPath: string | undefined): Pro
     const texts: string[] = [];
     let c: ReturnType<typeof classify> | null = null;
     for (const p of doc.pages.slice(0, 2)) {
-      const n = await normalisePage(await toGrey(p.file), DPI);
+      const n = await uprightPage(engine, await toGrey(p.file), DPI);
       if (n.blank) continue;
       texts.push((await readHeader(engine, n.raster, n.dpi)).text);
       c = classify({ pageTexts: texts, vendor: null, forms: reference.forms, temaCodes, isKnownPerson: (id) => register.has(id) });
@@ -288,16 +295,19 @@ const tmp = await mkdtemp(path.join(os.tmpdir(), 'intake-bench-'));
 const runs: RunResult[] = [];
 const ready: Array<[string, ReadyResult]> = [];
 try {
-  const variants: Array<[string, string | undefined]> = values['lang-path']
-    ? [[`ours, data from ${values['lang-path']}`, values['lang-path']]]
-    : [[`ours, npm best_int data (OCR_LANG_PATH=npm)`, 'npm']];
-  if (!values['lang-path'] && values['debian-data'] && existsSync(path.join(values['debian-data'], 'nor.traineddata'))) {
-    variants.push([`ours, Debian fast data (the default when installed)`, values['debian-data']]);
+  // Each variant: [name, language data folder, languages].
+  const variants: Array<[string, string | undefined, string]> = [];
+  const debian = !values['lang-path'] && values['debian-data'] && existsSync(path.join(values['debian-data'], 'nor.traineddata')) ? values['debian-data'] : undefined;
+  for (const langs of LANGS) {
+    if (values['lang-path']) variants.push([`ours ${langs}, data from ${values['lang-path']}`, values['lang-path'], langs]);
+    else if (debian) variants.push([`ours ${langs}, Debian fast data (the default when installed)`, debian, langs]);
+    if (!values['lang-path'] && (values.npm || !debian)) variants.push([`ours ${langs}, npm best_int data (OCR_LANG_PATH=npm)`, 'npm', langs]);
   }
   const runners: Runner[] = [];
-  for (const [name, lp] of variants) runners.push(await ours(name, lp));
-  const baseline = await native(pages, tmp);
-  runners.push(baseline);
+  for (const [name, lp, langs] of variants) runners.push(await ours(name, lp, langs));
+  const baselines = new Map<string, Runner>();
+  for (const langs of LANGS) baselines.set(langs, await native(pages, tmp, langs));
+  runners.push(...baselines.values());
   // Engines take turns on the same slices of pages, so a busy moment on the machine hits all alike.
   const slice = Math.max(CORES, Math.ceil(pages.length / ROUNDS));
   for (let i = 0; i < pages.length; i += slice) {
@@ -306,10 +316,11 @@ try {
   }
   for (const r of runners) await r.close();
   runs.push(...runners.map((r) => r.result));
-  const nativeRun = baseline.result;
-  for (const [name, lp] of variants) {
+  /** The native run with the same languages as a run of ours (for the ratio). */
+  const nativeFor = (r: RunResult) => baselines.get(variants.find(([n]) => n === r.name)?.[2] ?? LANGS[0]!)?.result ?? r;
+  for (const [name, lp, langs] of variants) {
     log(`routing-ready, ${name} ...`);
-    ready.push([name, await routingReady(docs, lp)]);
+    ready.push([name, await routingReady(docs, lp, langs)]);
     const m = await ocrMemory(lp);
     const run = runs.find((r) => r.name === name)!;
     run.peakMb = m.peakMb;
@@ -321,7 +332,7 @@ try {
   say(`## OCR benchmark (issue 3)`);
   say();
   say(`${pages.length} pages in ${docs.length} documents (${DOCS} per level), A4 at ${DPI} dpi, ${CORES} core(s) (${os.cpus()[0]?.model ?? 'cpu'}), seed ${SEED}.`);
-  say(`Native baseline: \`tesseract FILE - -l nor --dpi ${DPI}\` (tesseract ${(await tesseractVersion()) ?? '?'}, Debian's nor data), OMP_THREAD_LIMIT=1, ${CORES} process(es) at a time.`);
+  say(`Native baseline: \`tesseract FILE - -l LANGS --dpi ${DPI}\` with the same languages as ours (${LANGS.join(', ')}; tesseract ${(await tesseractVersion()) ?? '?'}, Debian's data), OMP_THREAD_LIMIT=1, ${CORES} process(es) at a time.`);
   say(`Ours: decode, blank/orientation/deskew, clean-up, tesseract.js 7 worker pool of ${CORES} (time limit 30 s per page). Same page files for both; the engines take turns on ${ROUNDS} slices of the set, so load from other processes falls on all alike. Load average at the start: ${os.loadavg()[0]!.toFixed(2)}.`);
   say();
   say(`Character accuracy = 1 - errors / characters of the printed text, whitespace collapsed. "line-matched" aligns each printed line with the best-fitting stretch of the output (reading order between blocks ignored, extra output counts as errors); "in order" is plain Levenshtein over the whole page.`);
@@ -336,12 +347,19 @@ try {
   say(`| orientation right on upright pages | ${runs.map((r) => (r.orientationOk ? `${pages.filter((p) => p.upright === 0 && r.orientationOk!.get(p)).length}/${pages.length - rotated.length}` : 'n/a')).join(' | ')} |`);
   const ppm = (r: RunResult) => (pages.length / r.wallMs) * 60_000;
   say(`| full-text throughput, pages/min | ${runs.map((r) => ppm(r).toFixed(1)).join(' | ')} |`);
-  say(`| throughput ratio to native CLI | ${runs.map((r) => (ppm(r) / ppm(nativeRun)).toFixed(2)).join(' | ')} |`);
+  say(`| throughput ratio to native CLI, same languages | ${runs.map((r) => (r.orientationOk ? (ppm(r) / ppm(nativeFor(r))).toFixed(2) : '1.00')).join(' | ')} |`);
   say(`| routing-ready per document, p50 / p95 (1 core) | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${(quantile(x.ms, 0.5) / 1000).toFixed(2)} s / ${(quantile(x.ms, 0.95) / 1000).toFixed(2)} s` : 'n/a'; }).join(' | ')} |`);
   say(`| routing-ready from the header alone / person id right / form number right | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${x.enough}/${x.docs} / ${x.personRight}/${x.docs} / ${x.formRight}/${docs.filter((d) => d.formNumber).length}` : 'n/a'; }).join(' | ')} |`);
   say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ` (one node process with ${CORES} workers; ${r.baseMb} MB before the engine started)` : ` (${CORES} x peak tesseract process)`}`).join(' | ')} |`);
   say(`| pages over the time limit / left for manual handling | ${runs.map((r) => (r.timeouts !== undefined ? `${r.timeouts} / ${r.manual}` : 'n/a')).join(' | ')} |`);
   say();
+  if (LANGS.length > 1) {
+    const [a, b] = LANGS;
+    const oa = runs.find((r) => r.orientationOk && r.name.startsWith(`ours ${a},`));
+    const ob = runs.find((r) => r.orientationOk && r.name.startsWith(`ours ${b},`));
+    if (oa && ob) say(`Cost of reading ${a} (the default) instead of ${b} alone, ours in the same run: ${ppm(oa).toFixed(1)} against ${ppm(ob).toFixed(1)} pages/min (${((1 - ppm(oa) / ppm(ob)) * 100).toFixed(0)} % slower).`);
+    say();
+  }
   say(`Routing-ready: from the stored page to person and tema known, as the header job does it (decode, upright, read header + footer band of page 1, page 2 only if needed, classify), one tesseract.js worker, documents one after another.`);
   const soakCount = Number(values.soak);
   if (soakCount > 0) {

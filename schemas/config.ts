@@ -29,7 +29,7 @@ const ConfigSchema = z.object({
   JOB_LOCK_MS: intString(30_000, 1_000, 600_000),
   JOB_ATTEMPTS: intString(5, 1, 50),
   JOB_BACKOFF_MS: intString(2_000, 10, 600_000),
-  OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('nor'),
+  OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('nor+eng'),
   /** Below this mean OCR confidence (0-100) a document is unreadable and goes to the mail room. */
   OCR_MIN_CONFIDENCE: intString(40, 0, 100),
   /**

@@ -33,14 +33,28 @@ fi
 # --- Chromium for the browser tests (scripts/test.sh passes --browser) -----------------------
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then apt_install chromium; fi
 
-# --- Fonts (sample scans are rendered with DejaVu) ------------------------------------------
+# --- Fonts (sample scans are rendered with DejaVu; the independent evaluation set, npm run
+# eval:independent, with Debian's other font packages so that it shares no face with them) ----
 if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then apt_install fonts-dejavu-core fontconfig; fi
+ie_fonts=""
+[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || ie_fonts="$ie_fonts fonts-liberation"
+[ -f /usr/share/fonts/truetype/freefont/FreeSerif.ttf ] || ie_fonts="$ie_fonts fonts-freefont-ttf"
+[ -f /usr/share/fonts/opentype/urw-base35/NimbusRoman-Regular.otf ] || ie_fonts="$ie_fonts fonts-urw-base35"
+[ -f /usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf ] || ie_fonts="$ie_fonts fonts-noto-core"
+[ -f /usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf ] || ie_fonts="$ie_fonts fonts-crosextra-carlito"
+[ -f /usr/share/fonts/truetype/crosextra/Caladea-Regular.ttf ] || ie_fonts="$ie_fonts fonts-crosextra-caladea"
+[ -f /usr/share/fonts/truetype/cmu/cmuntt.ttf ] || ie_fonts="$ie_fonts fonts-cmu"
+if [ -n "$ie_fonts" ]; then
+  if is_root; then apt_install $ie_fonts
+  else say "optional (npm run eval:independent): apt-get install$ie_fonts"; fi
+fi
 
-# --- OCR language data: Debian's "fast" models (and the tesseract CLI the OCR benchmark compares
-# against). Optional: without them OCR reads the npm packages' slower models.
-if [ ! -f /usr/share/tesseract-ocr/5/tessdata/nor.traineddata ] || ! command -v tesseract >/dev/null || [ ! -x /usr/bin/time ]; then
-  if is_root; then apt_install tesseract-ocr tesseract-ocr-nor time
-  else say "optional: apt-get install tesseract-ocr tesseract-ocr-nor (faster OCR models; npm's are used until then)"; fi
+# --- OCR language data: Debian's "fast" models for Norwegian and English, the default OCR_LANGS
+# (and the tesseract CLI the OCR benchmark compares against). Optional: without them OCR reads
+# the npm packages' slower models.
+if [ ! -f /usr/share/tesseract-ocr/5/tessdata/nor.traineddata ] || [ ! -f /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] || ! command -v tesseract >/dev/null || [ ! -x /usr/bin/time ]; then
+  if is_root; then apt_install tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng time
+  else say "optional: apt-get install tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng (faster OCR models; npm's are used until then)"; fi
 fi
 
 # --- PostgreSQL ----------------------------------------------------------------------------

@@ -40,9 +40,13 @@ function namesStem(word: string, stem: string): boolean {
   return stem.length >= 7 && word.length >= stem.length && editDistance(word.slice(0, stem.length), stem, 1) <= 1;
 }
 
+// Benefits whose everyday name is several words (NAV's own page title: "Stønad til bil og spesialutstyr").
+const BENEFIT_PHRASES: Record<string, RegExp> = { BIL: /\bstønad til (?:bil|kjøp av bil)\b/i };
+
 /** The tema whose benefit the text names. */
 export function namedBenefits(text: string): Set<string> {
   const found = new Set<string>();
+  for (const [tema, re] of Object.entries(BENEFIT_PHRASES)) if (re.test(text.replace(/\s+/g, ' '))) found.add(tema);
   const ws = new Set(words(text));
   for (const [tema, stems] of Object.entries(BENEFIT_NAMES)) {
     if ([...ws].some((w) => stems.some((st) => namesStem(w, st)))) found.add(tema);
