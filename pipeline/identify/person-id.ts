@@ -31,7 +31,9 @@ const MAX_SEPARATORS = 2;
 /** The 11 id characters of a candidate, or null when OCR split it more than a scan plausibly does. */
 function candidateChars(m: RegExpMatchArray): string | null {
   const seps = m[1]!.replace(/[^ .-]/g, '').length;
-  return seps <= MAX_SEPARATORS ? m[1]!.replace(/[ .-]/g, '') : null;
+  // Digits printed one per box ("2 6 8 6 1 0 5 3 3 3 3") come out with a space between each.
+  if (seps > MAX_SEPARATORS && !/^\d(?: \d){10}$/.test(m[1]!)) return null;
+  return m[1]!.replace(/[ .-]/g, '');
 }
 const DIGIT_OF: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', B: '8' };
 
@@ -118,4 +120,15 @@ export function possibleIds(text: string): string[] {
     for (const v of oneDigitRepairs(raw, () => true)) out.add(v);
   }
   return [...out];
+}
+
+/**
+ * The text has a fødselsnummer label but no checksum-valid id: the id is there on paper but was
+ * misread (digits in boxes, a stamp over them). OCR then reads the page a second way.
+ */
+export function labelWithoutId(text: string): boolean {
+  LABEL_RE.lastIndex = 0;
+  const labelled = LABEL_RE.test(text);
+  LABEL_RE.lastIndex = 0;
+  return labelled && findPersonIds(text).length === 0;
 }

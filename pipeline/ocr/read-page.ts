@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { glyphHeight, type GreyRaster } from '../pages/analyse.ts';
 import { cleanRaster, type CleanLevel } from '../pages/clean.ts';
 import type { Word } from '../pages/page-image.ts';
+import { labelWithoutId } from '../identify/person-id.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 
 export interface PageRead {
@@ -67,6 +68,18 @@ const scaleWords = (words: Word[], k: number): Word[] =>
   k === 1 ? words : words.map((w) => ({ ...w, x0: Math.round(w.x0 * k), y0: Math.round(w.y0 * k), x1: Math.round(w.x1 * k), y1: Math.round(w.y1 * k) }));
 
 /**
+ * A page whose text names a fødselsnummer but holds no valid one is read once more as one
+ * uniform block of text: the automatic layout analysis breaks digits printed in boxes (NAV's forms
+ * print the id that way) into pieces, the block reading keeps them on their line. Its text is
+ * added after the first reading's; the word boxes stay the first reading's.
+ */
+async function secondOpinion(engine: OcrEngine, input: { image: Buffer; dpi: number }, text: string): Promise<string> {
+  if (!labelWithoutId(text)) return text;
+  const again = await engine.recognize(input.image, { dpi: input.dpi, psm: '6' });
+  return `${text}\n${again.text}`;
+}
+
+/**
  * Full-text OCR of one upright page: normal clean-up first; after a timeout the worker has
  * been replaced and the page is tried once more with hard clean-up (less speckle, less for
  * tesseract to chew on); a second timeout leaves the page to a person.
@@ -81,9 +94,10 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
     try {
       const input = await ocrInput(page, dpi, level, glyphs);
       const r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
+      const text = await secondOpinion(engine, input, r.text);
       ms += performance.now() - started;
       // Boxes in the stored page's pixels; the text layer PDF has the page's size in points already.
-      return { status: 'ok', text: r.text, confidence: r.confidence, words: scaleWords(r.words, input.scale), textPdf: r.textPdf, ms: Math.round(ms), attempts };
+      return { status: 'ok', text, confidence: r.confidence, words: scaleWords(r.words, input.scale), textPdf: r.textPdf, ms: Math.round(ms), attempts };
     } catch (err) {
       ms += performance.now() - started;
       if (!(err instanceof OcrTimeoutError)) throw err;
@@ -122,5 +136,6 @@ export async function readHeader(engine: OcrEngine, page: GreyRaster, dpi: numbe
   const started = performance.now();
   const input = await ocrInput(headerBands(page), dpi, 'normal', await pageGlyphHeight(page));
   const r = await engine.recognize(input.image, { dpi: input.dpi, priority: 'high' });
-  return { text: r.text, confidence: r.confidence, ms: Math.round(performance.now() - started) };
+  const text = await secondOpinion(engine, input, r.text);
+  return { text, confidence: r.confidence, ms: Math.round(performance.now() - started) };
 }

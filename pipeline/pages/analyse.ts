@@ -177,6 +177,45 @@ function components(data: Uint8Array, w: number, h: number, thr: number, border:
   return { runY, runX0, runX1, runComp, runs, count, minX, maxX, minY, maxY, area };
 }
 
+/** Components the size of printed characters (0.8-15 mm high, at most 40 mm wide, not hairlines). */
+function countGlyphs(cc: Components, dpi: number): { keep: Uint8Array; glyphs: number } {
+  const mm = dpi / 25.4;
+  const minDim = 0.8 * mm;
+  const keep = new Uint8Array(cc.count);
+  let glyphs = 0;
+  for (let c = 0; c < cc.count; c++) {
+    const bw = cc.maxX[c]! - cc.minX[c]! + 1;
+    const bh = cc.maxY[c]! - cc.minY[c]! + 1;
+    const big = Math.max(bw, bh);
+    if (big < minDim || bh > 15 * mm || bw > 40 * mm) continue;
+    if (Math.min(bw, bh) <= 1 && big > 3 * mm) continue; // streak or rule
+    if (cc.area[c]! < minDim * minDim * 0.5) continue;
+    keep[c] = 1;
+    glyphs++;
+  }
+  return { keep, glyphs };
+}
+
+/** A level just below the paper tone: paper minus five times the grain's spread (at least 20). */
+function faintThreshold(hist: ArrayLike<number>): number | null {
+  let total = 0;
+  for (let i = 0; i < 256; i++) total += hist[i]!;
+  const at = (p: number) => {
+    let acc = 0;
+    for (let i = 0; i < 256; i++) {
+      acc += hist[i]!;
+      if (acc >= total * p) return i;
+    }
+    return 255;
+  };
+  const paper = at(0.6);
+  const spread = Math.max(1, at(0.9) - at(0.6));
+  // Only on grey paper: on white paper print this faint is dust and grain.
+  if (paper >= 220) return null;
+  const thr = paper - Math.max(20, 5 * spread);
+  return thr > 30 ? thr : null;
+}
+
 /** Points (ink pixels of character-sized components) used for the skew and orientation votes. */
 interface Points {
   xs: Float32Array;
@@ -316,28 +355,28 @@ export function analysePage(img: GreyRaster, opts: AnalyseOptions): PageAnalysis
   const { width: w, height: h, data } = img;
   const dpi = opts.dpi;
   const hist = histogram(data);
-  const thr = inkThreshold(hist);
   // Scanner edges (lid shadow, paper border) are never text: ignore 4 mm around the page.
   const border = Math.round((4 / 25.4) * dpi);
   // Otsu's level is the lightest grey of the dark class: on a pure black-and-white page (a G4
   // scan) it is 0 itself, so ink is "at most thr", never "below thr".
-  const cc = components(data, w, h, thr + 1, border);
-  const mm = dpi / 25.4;
-  // Character-sized: 0.8 mm to 15 mm high, at most 40 mm wide, not a hair-thin line.
-  const minDim = 0.8 * mm;
-  const keep = new Uint8Array(cc.count);
-  let glyphs = 0;
-  for (let c = 0; c < cc.count; c++) {
-    const bw = cc.maxX[c]! - cc.minX[c]! + 1;
-    const bh = cc.maxY[c]! - cc.minY[c]! + 1;
-    const big = Math.max(bw, bh);
-    if (big < minDim || bh > 15 * mm || bw > 40 * mm) continue;
-    if (Math.min(bw, bh) <= 1 && big > 3 * mm) continue; // streak or rule
-    if (cc.area[c]! < minDim * minDim * 0.5) continue;
-    keep[c] = 1;
-    glyphs++;
-  }
+  let cc = components(data, w, h, inkThreshold(hist) + 1, border);
+  let found = countGlyphs(cc, dpi);
   const minGlyphs = opts.minGlyphs ?? 6;
+  if (found.glyphs < minGlyphs) {
+    // Faint print on grey paper (a carbon copy, pale toner) lies above the level that keeps paper
+    // grain out: look again just below the paper, by the grain's own spread, and believe it only
+    // when it finds a fair number of letters.
+    const faint = faintThreshold(hist);
+    if (faint !== null) {
+      const again = components(data, w, h, faint, border);
+      const more = countGlyphs(again, dpi);
+      if (more.glyphs >= Math.max(minGlyphs, 30)) {
+        cc = again;
+        found = more;
+      }
+    }
+  }
+  const { keep, glyphs } = found;
   if (glyphs < minGlyphs) return { blank: true, glyphs, orientation: 0, orientationConfidence: 0, skew: 0 };
 
   // Points in row order, as a pixel scan would give them: the sampling below depends on it.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareAttachments } from '../../pipeline/identify/attachments.ts';
 import { findFormNumbers, lookupFormNumber, nearbyFormNumbers } from '../../pipeline/identify/form-number.ts';
-import { findPersonIds, possibleIds } from '../../pipeline/identify/person-id.ts';
+import { findPersonIds, labelWithoutId, possibleIds } from '../../pipeline/identify/person-id.ts';
 import { matchTitles } from '../../pipeline/identify/title-match.ts';
 import { loadReference } from '../../pipeline/reference.ts';
 import { syntheticId } from '../../storage/seed/synthetic-ids.ts';
@@ -83,8 +83,19 @@ describe('person ids', () => {
     const misread = applicant.slice(0, i) + ({ '0': '8', '1': '7', '3': '8', '5': '6', '6': '8', '8': '3', '9': '0', '2': '7', '4': '1', '7': '1' } as Record<string, string>)[applicant[i]!]! + applicant.slice(i + 1);
     expect(findPersonIds(`Fødselsnummer: ${misread}`)).toEqual([]);
     const repaired = findPersonIds(`Fødselsnummer: ${misread}`, { isKnown: (id) => id === applicant });
-    expect(repaired[0]).toMatchObject({ id: applicant, corrected: true });
+    expect(repaired[0]).toMatchObject({ id: applicant, corrected: true, repaired: true });
     expect(possibleIds(`Fødselsnummer: ${misread}`)).toContain(applicant);
+  });
+  it('reads an id written DDMMYY-NNNNN and digits printed one per box', () => {
+    expect(findPersonIds(`Fødselsnummer ${applicant.slice(0, 6)}-${applicant.slice(6)}`)[0]?.id).toBe(applicant);
+    expect(findPersonIds(`Fødselsnummer\n${[...applicant].join(' ')}`)[0]?.id).toBe(applicant);
+    // Spaces in more places than a box field or an OCR slip explains are not one number.
+    expect(findPersonIds(`Fødselsnummer ${applicant.slice(0, 3)} ${applicant.slice(3, 6)} ${applicant.slice(6, 8)} ${applicant.slice(8)}`)).toEqual([]);
+  });
+  it('tells a page with a fødselsnummer label but no readable id (to be read again)', () => {
+    expect(labelWithoutId('Fødselsnummer (11 siffer)\n26 8610 53 3 33')).toBe(true);
+    expect(labelWithoutId(`Fødselsnummer (11 siffer)\n${applicant}`)).toBe(false);
+    expect(labelWithoutId('Søknad om dagpenger')).toBe(false);
   });
 });
 
