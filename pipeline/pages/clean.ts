@@ -117,6 +117,64 @@ export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number
 }
 
 /**
+ * Clears specks from a 1-byte-per-pixel bitmap: 8-connected groups of at most `maxArea` ink
+ * pixels that fit in a `maxSide` square. At OCR resolution a full stop is larger than that, so
+ * only scanner dust and grain go; a page full of them otherwise breaks tesseract's layout into
+ * fragments.
+ */
+export function removeSpecks(bits: Uint8Array, w: number, h: number, maxArea = 4, maxSide = 2): void {
+  const stack = new Int32Array(maxArea + 9);
+  const group = new Int32Array(maxArea + 1);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const start = y * w + x;
+      if (bits[start] !== 1) continue;
+      // Flood fill that gives up as soon as the group is too big to be a speck.
+      let n = 0;
+      let top = 0;
+      let big = false;
+      stack[top++] = start;
+      bits[start] = 2;
+      let x0 = x, x1 = x, y0 = y, y1 = y;
+      while (top > 0) {
+        const p = stack[--top]!;
+        if (n === maxArea) {
+          big = true;
+          break;
+        }
+        group[n++] = p;
+        const px = p % w;
+        const py = (p - px) / w;
+        if (px < x0) x0 = px;
+        if (px > x1) x1 = px;
+        if (py < y0) y0 = py;
+        if (py > y1) y1 = py;
+        if (x1 - x0 >= maxSide || y1 - y0 >= maxSide || px === 0 || py === 0 || px === w - 1 || py === h - 1) {
+          big = true;
+          break;
+        }
+        for (let dy = -w; dy <= w; dy += w) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const q = p + dy + dx;
+            if (bits[q] === 3) big = true; // touches ink already known to be more than a speck
+            else if (bits[q] === 1 && top < stack.length) {
+              bits[q] = 2;
+              stack[top++] = q;
+            }
+          }
+        }
+        if (big) break;
+      }
+      // Marks back: a speck is cleared, anything larger is ink again (and visited).
+      const keep = big ? 3 : 0;
+      for (let i = 0; i < n; i++) bits[group[i]!] = keep;
+      while (top > 0) bits[stack[--top]!] = big ? 3 : 0;
+    }
+  }
+  for (let i = 0; i < bits.length; i++) if (bits[i]) bits[i] = 1;
+}
+
+/**
  * Prepares a page for OCR: scale to `toDpi` (when the page is finer) and blur so specks of a
  * pixel or two fade while strokes survive; divide by the paper level (uneven, tinted or textured
  * paper, shadows, low contrast); binarise at Otsu's level between ink and paper; remove form
@@ -155,6 +213,7 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   }
   const mm = outDpi / 25.4;
   removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm));
+  removeSpecks(bits, w, h, Math.max(2, Math.round(4 * (outDpi / 200) ** 2)), Math.max(1, Math.round(2 * (outDpi / 200))));
   const rowBytes = Math.ceil(w / 8);
   const header = Buffer.from(`P4\n${w} ${h}\n`, 'latin1');
   const out = Buffer.alloc(header.length + rowBytes * h);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analysePage, type GreyRaster } from '../../pipeline/pages/analyse.ts';
-import { cleanRaster, removeRules } from '../../pipeline/pages/clean.ts';
+import { cleanRaster, removeRules, removeSpecks } from '../../pipeline/pages/clean.ts';
 import { rotateRaster } from '../../pipeline/pages/normalise.ts';
 import { chooseLangSource, DEBIAN_TESSDATA } from '../../pipeline/ocr/ocr-engine.ts';
 
@@ -104,6 +104,26 @@ describe('clean-up of forms and poor paper', () => {
     expect(bits[11 * w + 100]).toBe(0);
     expect(bits[30 * w + 40]).toBe(0);
     expect(bits[30 * w + 22]).toBe(1);
+  });
+
+  it('clears dust specks but keeps full stops and letters', () => {
+    const w = 60;
+    const h = 30;
+    const bits = new Uint8Array(w * h);
+    const set = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) bits[y * w + x] = 1;
+    };
+    set(5, 5, 6, 6); // one pixel of dust
+    set(10, 5, 12, 7); // two by two
+    set(20, 5, 23, 8); // a full stop, three by three
+    set(30, 5, 33, 20); // a letter's stem
+    set(33, 19, 34, 20); // and a pixel touching it
+    removeSpecks(bits, w, h);
+    expect(bits[5 * w + 5]).toBe(0);
+    expect(bits[6 * w + 11]).toBe(0);
+    expect(bits[6 * w + 21]).toBe(1);
+    expect(bits[10 * w + 31]).toBe(1);
+    expect(bits[19 * w + 33]).toBe(1);
   });
 
   it('reads dark print on a page with a deep shadow and grey paper the same as on white', async () => {
