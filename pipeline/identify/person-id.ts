@@ -35,6 +35,19 @@ function candidateChars(m: RegExpMatchArray): string | null {
   if (seps > MAX_SEPARATORS && !/^\d(?: \d){10}$/.test(m[1]!)) return null;
   return m[1]!.replace(/[ .-]/g, '');
 }
+// Eleven digits with box walls, slashes or commas OCR made of a boxed field between them
+// ("0|2|9 0|8 7 1/5/2/3 6"). Taken only when the register knows the result.
+const LOOSE_RE = /(?<![0-9])(?=(\d(?:[ |/\\,.'`:;_!-]{0,3}\d){10})(?![0-9]))/g;
+
+function looseIds(text: string): Array<{ id: string; index: number }> {
+  const out: Array<{ id: string; index: number }> = [];
+  for (const m of text.matchAll(LOOSE_RE)) {
+    const id = m[1]!.replace(/\D/g, '');
+    if (isValidPersonId(id)) out.push({ id, index: m.index ?? 0 });
+  }
+  return out;
+}
+
 const DIGIT_OF: Record<string, string> = { O: '0', o: '0', D: '0', I: '1', l: '1', '|': '1', S: '5', B: '8' };
 
 export function isValidPersonId(id: string): boolean {
@@ -102,6 +115,15 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
     const labelDistance = before.length ? Math.min(...before) : Number.POSITIVE_INFINITY;
     hits.push({ id, index, labelDistance, role: roleOf(text, index, labelDistance), corrected, repaired });
   }
+  if (opts.isKnown) {
+    for (const { id, index } of looseIds(text)) {
+      if (seen.has(id) || !opts.isKnown(id)) continue;
+      seen.add(id);
+      const before = labels.filter((l) => l <= index).map((l) => index - l);
+      const labelDistance = before.length ? Math.min(...before) : Number.POSITIVE_INFINITY;
+      hits.push({ id, index, labelDistance, role: roleOf(text, index, labelDistance), corrected: true, repaired: false });
+    }
+  }
   const rank: Record<PersonRole, number> = { applicant: 0, unlabelled: 1, other: 2 };
   return hits.sort((a, b) => rank[a.role] - rank[b.role] || a.labelDistance - b.labelDistance || a.index - b.index);
 }
@@ -119,6 +141,7 @@ export function possibleIds(text: string): string[] {
     if (isValidPersonId(raw)) out.add(raw);
     for (const v of oneDigitRepairs(raw, () => true)) out.add(v);
   }
+  for (const { id } of looseIds(text)) out.add(id);
   return [...out];
 }
 
@@ -128,7 +151,9 @@ export function possibleIds(text: string): string[] {
  */
 export function labelWithoutId(text: string): boolean {
   LABEL_RE.lastIndex = 0;
-  const labelled = LABEL_RE.test(text);
+  // The label as OCR may garble it ("Fcdselsnummer", "Fødsclsnr"), or a NAV form's heading: NAV's
+  // forms always ask for the id.
+  const labelled = LABEL_RE.test(text) || /\bf\S{0,2}ds\S{0,4}\s?n(?:r|um)/i.test(text) || /arbeids-?\s*og\s*velferds/i.test(text);
   LABEL_RE.lastIndex = 0;
   return labelled && findPersonIds(text).length === 0;
 }

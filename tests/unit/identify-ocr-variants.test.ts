@@ -92,6 +92,13 @@ describe('person ids', () => {
     // Spaces in more places than a box field or an OCR slip explains are not one number.
     expect(findPersonIds(`Fødselsnummer ${applicant.slice(0, 3)} ${applicant.slice(3, 6)} ${applicant.slice(6, 8)} ${applicant.slice(8)}`)).toEqual([]);
   });
+  it('reads digits split by box walls only when the register knows the person', () => {
+    const boxed = [...applicant].map((d, i) => (i % 3 === 1 ? `${d}|` : i % 3 === 2 ? `${d}/` : `${d} `)).join('');
+    expect(findPersonIds(`Fødselsnummer\n${boxed}`)).toEqual([]);
+    expect(findPersonIds(`Fødselsnummer\n${boxed}`, { isKnown: (id) => id === applicant })[0]?.id).toBe(applicant);
+    expect(findPersonIds(`Fødselsnummer\n${boxed}`, { isKnown: () => false })).toEqual([]);
+    expect(possibleIds(`Fødselsnummer\n${boxed}`)).toContain(applicant);
+  });
   it('tells a page with a fødselsnummer label but no readable id (to be read again)', () => {
     expect(labelWithoutId('Fødselsnummer (11 siffer)\n26 8610 53 3 33')).toBe(true);
     expect(labelWithoutId(`Fødselsnummer (11 siffer)\n${applicant}`)).toBe(false);
