@@ -75,8 +75,13 @@ const scaleWords = (words: Word[], k: number): Word[] =>
  */
 async function secondOpinion(engine: OcrEngine, input: { image: Buffer; dpi: number }, text: string): Promise<string> {
   if (!labelWithoutId(text)) return text;
-  const again = await engine.recognize(input.image, { dpi: input.dpi, psm: '6' });
-  return `${text}\n${again.text}`;
+  try {
+    const again = await engine.recognize(input.image, { dpi: input.dpi, psm: '6' });
+    return `${text}\n${again.text}`;
+  } catch (err) {
+    if (err instanceof OcrTimeoutError) return text;
+    throw err;
+  }
 }
 
 /**

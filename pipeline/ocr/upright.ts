@@ -2,7 +2,7 @@ import { histogram, inkThreshold, type GreyRaster, type Orientation } from '../p
 import { cleanRaster } from '../pages/clean.ts';
 import { normalisePage, rotateRaster, type NormalisedPage } from '../pages/normalise.ts';
 import { OCR_DPI, ocrScale, pageGlyphHeight } from './read-page.ts';
-import type { OcrEngine } from './ocr-engine.ts';
+import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 
 /**
  * Orientation decided by the page's text. The layout analysis (pages/analyse.ts) finds the
@@ -87,8 +87,14 @@ async function probe(engine: OcrEngine, r: GreyRaster, dpi: number): Promise<num
   const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, ocrScale(dpi, await pageGlyphHeight(r)));
   // One uniform block: in automatic layout mode tesseract reads sideways lines as vertical text,
   // which would make a page turned 90 degrees look as good as an upright one.
-  const res = await engine.recognize(c.pbm, { dpi: c.dpi, priority: 'high', psm: '6' });
-  return textScore(res.words);
+  try {
+    const res = await engine.recognize(c.pbm, { dpi: c.dpi, priority: 'high', psm: '6' });
+    return textScore(res.words);
+  } catch (err) {
+    // A probe over the time limit reads as nothing; the page's own read has its retry.
+    if (err instanceof OcrTimeoutError) return 0;
+    throw err;
+  }
 }
 
 /**

@@ -122,7 +122,8 @@ export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number
  * only scanner dust and grain go; a page full of them otherwise breaks tesseract's layout into
  * fragments.
  */
-export function removeSpecks(bits: Uint8Array, w: number, h: number, maxArea = 4, maxSide = 2): void {
+export function removeSpecks(bits: Uint8Array, w: number, h: number, maxArea = 4, maxSide = 2): number {
+  let cleared = 0;
   const stack = new Int32Array(maxArea + 9);
   const group = new Int32Array(maxArea + 1);
   for (let y = 1; y < h - 1; y++) {
@@ -167,11 +168,13 @@ export function removeSpecks(bits: Uint8Array, w: number, h: number, maxArea = 4
       }
       // Marks back: a speck is cleared, anything larger is ink again (and visited).
       const keep = big ? 3 : 0;
+      if (!big) cleared += n;
       for (let i = 0; i < n; i++) bits[group[i]!] = keep;
       while (top > 0) bits[stack[--top]!] = big ? 3 : 0;
     }
   }
   for (let i = 0; i < bits.length; i++) if (bits[i]) bits[i] = 1;
+  return cleared;
 }
 
 /**
@@ -181,14 +184,15 @@ export function removeSpecks(bits: Uint8Array, w: number, h: number, maxArea = 4
  * ruling; clear a thin band at the edges (scanner shadows are never text). Boxes tesseract
  * reports are in the returned image's pixels.
  */
-export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLevel = 'normal', toDpi = dpi, fixed?: { scale: number; dpi: number }): Promise<OcrImage> {
+export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLevel = 'normal', toDpi = dpi, fixed?: { scale: number; dpi: number }, descreen = false): Promise<OcrImage> {
   // `fixed`: the scale and resolution were decided from the print itself (read-page.ts ocrScale).
   const scale = fixed ? fixed.scale : dpi > toDpi * 1.15 ? toDpi / dpi : 1;
   const outDpi = fixed ? fixed.dpi : dpi * scale;
   let img = sharp(page.data, { raw: { width: page.width, height: page.height, channels: 1 } });
   if (Math.abs(scale - 1) > 1e-3) img = img.resize(Math.max(1, Math.round(page.width * scale)), null, { kernel: scale > 1 ? 'cubic' : 'linear' });
   if (level === 'hard') img = img.median(5);
-  const sigma = Math.max(0.5, (level === 'hard' ? 1.1 : 0.55) * (outDpi / 200));
+  // Descreening: a blur wide enough to merge a printed dot screen back into strokes.
+  const sigma = Math.max(0.5, (descreen ? 1.4 : level === 'hard' ? 1.1 : 0.55) * (outDpi / 200));
   const { data, info } = await img.blur(sigma).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width: w, height: h } = info;
   const bg = await paperLevel(data, w, h, outDpi);
@@ -213,7 +217,11 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   }
   const mm = outDpi / 25.4;
   removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm));
-  removeSpecks(bits, w, h, Math.max(2, Math.round(4 * (outDpi / 200) ** 2)), Math.max(1, Math.round(2 * (outDpi / 200))));
+  let inked = 0;
+  for (let i = 0; i < bits.length; i++) inked += bits[i]!;
+  const specks = removeSpecks(bits, w, h, Math.max(2, Math.round(4 * (outDpi / 200) ** 2)), Math.max(1, Math.round(2 * (outDpi / 200))));
+  // Mostly specks: the print is a dot screen (a copy of a coloured or grey form), not dust.
+  if (!descreen && inked > w * h * 0.002 && specks > inked * 0.25) return cleanRaster(page, dpi, level, toDpi, fixed, true);
   const rowBytes = Math.ceil(w / 8);
   const header = Buffer.from(`P4\n${w} ${h}\n`, 'latin1');
   const out = Buffer.alloc(header.length + rowBytes * h);
