@@ -4,6 +4,7 @@ import { cleanRaster, type CleanLevel } from '../pages/clean.ts';
 import type { Word } from '../pages/page-image.ts';
 import { labelWithoutId } from '../identify/person-id.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
+import { textScore } from './text-score.ts';
 
 export interface PageRead {
   /** ok: read; manual: hit the time limit twice (or failed), a person must look at it. */
@@ -23,6 +24,9 @@ export interface PageRead {
  * tesseract reads best; a 300 dpi scan only adds pixels for the layout analysis to wade through.
  */
 export const OCR_DPI = 200;
+
+/** Mean word confidence below which a page is read a second way (see readPage). */
+const POOR_READING = 66;
 
 /** Median character height (pixels) tesseract reads best: 10-12 pt body text at OCR_DPI. */
 const GLYPH_PX = 17;
@@ -97,8 +101,21 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
     attempts++;
     const started = performance.now();
     try {
-      const input = await ocrInput(page, dpi, level, glyphs);
-      const r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
+      let input = await ocrInput(page, dpi, level, glyphs);
+      let r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
+      if (level === 'normal' && r.confidence < POOR_READING) {
+        // A poor reading: thin or pale strokes are often broken by the normal level. Read once
+        // more with more of the grey taken as print and keep whichever reading has more real words.
+        const boldInput = await ocrInput(page, dpi, 'bold', glyphs);
+        const bold = await engine.recognize(boldInput.image, { dpi: boldInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
+          if (err instanceof OcrTimeoutError) return null;
+          throw err;
+        });
+        if (bold && textScore(bold.words) > textScore(r.words) * 1.1) {
+          r = bold;
+          input = boldInput;
+        }
+      }
       const text = await secondOpinion(engine, input, r.text);
       ms += performance.now() - started;
       // Boxes in the stored page's pixels; the text layer PDF has the page's size in points already.

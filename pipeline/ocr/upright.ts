@@ -3,6 +3,9 @@ import { cleanRaster } from '../pages/clean.ts';
 import { normalisePage, rotateRaster, type NormalisedPage } from '../pages/normalise.ts';
 import { OCR_DPI, ocrScale, pageGlyphHeight } from './read-page.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
+import { textScore } from './text-score.ts';
+
+export { textScore } from './text-score.ts';
 
 /**
  * Orientation decided by the page's text. The layout analysis (pages/analyse.ts) finds the
@@ -21,22 +24,6 @@ const BAND = 0.16;
 export interface UprightPage extends NormalisedPage {
   /** The text decided the orientation (the vote alone was not sure). */
   probed: boolean;
-}
-
-/**
- * Score of a reading: letters in words tesseract is sure of. Garbage from an upside-down or
- * sideways page has few long words, and low confidence on those it has.
- */
-export function textScore(words: Array<{ text: string; conf: number }>): number {
-  let s = 0;
-  for (const w of words) {
-    const letters = w.text.replace(/[^\p{L}\p{N}]/gu, '');
-    if (letters.length < 2 || w.conf < 50) continue;
-    // Words of letters only (or a number) are what real text is made of; mixtures are noise.
-    const clean = /^[\p{L}]+$/u.test(letters) || /^\d+$/.test(letters);
-    s += letters.length * (w.conf / 100) ** 2 * (clean ? 1 : 0.3);
-  }
-  return s;
 }
 
 /** The rows (from, to) of the band with the most ink-to-paper changes: the densest text. */

@@ -1,8 +1,12 @@
 import sharp from 'sharp';
 import { histogram, otsu, type GreyRaster } from './analyse.ts';
 
-/** How hard to clean: 'hard' is the retry after a page timed out (strong speckle removal). */
-export type CleanLevel = 'normal' | 'hard';
+/**
+ * How to clean: 'hard' is the retry after a page timed out (strong speckle removal); 'bold'
+ * takes more of the grey into the print, for thin or pale strokes (a bad photocopy, a fax, pale
+ * toner) when the normal reading was poor.
+ */
+export type CleanLevel = 'normal' | 'hard' | 'bold';
 
 function percentile(hist: Uint32Array, total: number, p: number): number {
   let acc = 0;
@@ -208,7 +212,8 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   const span = Math.max(32, paper - ink);
   // Otsu from ink to paper, kept between 35 % and 78 % of that span: on a page with little ink
   // it would otherwise split paper from grain.
-  const thr = Math.min(ink + 0.78 * span, Math.max(ink + 0.35 * span, otsuClipped(hist, ink, Math.min(255, ink + span))));
+  const otsuLevel = Math.min(ink + 0.78 * span, Math.max(ink + 0.35 * span, otsuClipped(hist, ink, Math.min(255, ink + span))));
+  const thr = level === 'bold' ? Math.max(otsuLevel, Math.min(paper - 10, ink + 0.86 * span)) : otsuLevel;
   const border = Math.round((2.5 / 25.4) * outDpi);
   const bits = new Uint8Array(w * h);
   for (let y = border; y < h - border; y++) {
