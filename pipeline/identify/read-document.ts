@@ -145,6 +145,8 @@ async function readPageSet(deps: ReadDeps, file: string, pages: PageImage[], ven
       const decision = route({ tema: c.tema, kind: c.kind, person, needsManual: c.needsManual }, deps.policy, deps.directory);
       const reasons = [...c.reasons];
       if (decision.notes.length) reasons.push(...decision.notes);
+      // What was done to a page that the operator should know (scaled down, rendered coarser).
+      for (const [k, i] of seg.pages.entries()) for (const note of pages[i]!.notes ?? []) reasons.push(`side ${k + 1}: ${note}`);
       const numbers = seg.pages.map((i) => i + 1);
       return {
         file,
