@@ -67,7 +67,7 @@ async function tiff(pages: ScanPage[], compression: 'lzw' | 'ccittfax4'): Promis
   };
   if (pages.length === 1) return raw(p0).toColourspace('b-w').tiff(opts).toBuffer();
   const pngs = await Promise.all(pages.map((p) => raw(p).png({ compressionLevel: 1 }).toBuffer()));
-  return sharp(pngs, { join: { animated: true } }).toColourspace('b-w').tiff(opts).toBuffer();
+  return sharp(pngs, { join: { animated: true } }).removeAlpha().toColourspace('b-w').tiff(opts).toBuffer();
 }
 
 /** The file for a document's pages; pages of a TIFF must share one size and resolution. */
