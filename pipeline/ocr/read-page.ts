@@ -34,8 +34,16 @@ const GLYPH_PX = 17;
 const GLYPH_MIN = 10;
 const GLYPH_MAX = 48;
 
-/** Median character height of a page in its own pixels, measured on a copy about 1 200 px wide. */
-export async function pageGlyphHeight(page: GreyRaster): Promise<number | null> {
+/**
+ * Median character height of a page in its own pixels, measured on a copy about 1 200 px wide;
+ * null (not measured) when the stated resolution is an ordinary scanner's and the page has an
+ * ordinary paper size at it: then the resolution is believed as it is.
+ */
+export async function pageGlyphHeight(page: GreyRaster, dpi?: number): Promise<number | null> {
+  if (dpi !== undefined && dpi >= 150 && dpi <= 400) {
+    const longIn = Math.max(page.width, page.height) / dpi;
+    if (longIn >= 5 && longIn <= 18) return null;
+  }
   const k = Math.min(1, 1200 / page.width);
   if (k === 1) return glyphHeight(page);
   const { data, info } = await sharp(page.data, { raw: { width: page.width, height: page.height, channels: 1 } })
@@ -96,7 +104,7 @@ async function secondOpinion(engine: OcrEngine, input: { image: Buffer; dpi: num
 export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number, opts: { textPdf?: boolean } = {}): Promise<PageRead> {
   let ms = 0;
   let attempts = 0;
-  const glyphs = await pageGlyphHeight(page);
+  const glyphs = await pageGlyphHeight(page, dpi);
   for (const level of ['normal', 'hard'] as const) {
     attempts++;
     const started = performance.now();
@@ -156,7 +164,7 @@ export interface HeaderRead {
 /** Reads only a page's header and footer, ahead of full-text pages (the routing fast path). */
 export async function readHeader(engine: OcrEngine, page: GreyRaster, dpi: number): Promise<HeaderRead> {
   const started = performance.now();
-  const input = await ocrInput(headerBands(page), dpi, 'normal', await pageGlyphHeight(page));
+  const input = await ocrInput(headerBands(page), dpi, 'normal', await pageGlyphHeight(page, dpi));
   const r = await engine.recognize(input.image, { dpi: input.dpi, priority: 'high' });
   const text = await secondOpinion(engine, input, r.text);
   return { text, confidence: r.confidence, ms: Math.round(performance.now() - started) };

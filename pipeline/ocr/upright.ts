@@ -71,7 +71,7 @@ function halfTurn(r: GreyRaster): GreyRaster {
 }
 
 async function probe(engine: OcrEngine, r: GreyRaster, dpi: number): Promise<number> {
-  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, ocrScale(dpi, await pageGlyphHeight(r)));
+  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, ocrScale(dpi, await pageGlyphHeight(r, dpi)));
   // One uniform block: in automatic layout mode tesseract reads sideways lines as vertical text,
   // which would make a page turned 90 degrees look as good as an upright one.
   try {

@@ -44,7 +44,7 @@ const BACKGROUND_DPI = 25;
  * it flattens grey, yellowed or textured paper, shadows at the edges and the shading of folds,
  * and stretches faint print on dark paper to the full range.
  */
-async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): Promise<Uint8Array> {
+async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): Promise<Uint8Array | null> {
   const sw = Math.max(8, Math.round((w * BACKGROUND_DPI) / dpi));
   const { data: small, info } = await sharp(data, { raw: { width: w, height: h, channels: 1 } })
     .resize(sw, null, { kernel: 'linear' })
@@ -70,6 +70,14 @@ async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): 
       max[y * bw + x] = m;
     }
   }
+  // Even, light paper (most scans): dividing would change nothing that matters; skip the full-size pass.
+  let lo = 255;
+  let hi = 0;
+  for (let i = 0; i < max.length; i++) {
+    if (max[i]! < lo) lo = max[i]!;
+    if (max[i]! > hi) hi = max[i]!;
+  }
+  if (lo >= 215 && hi - lo <= 16) return null;
   return sharp(max, { raw: { width: bw, height: bh, channels: 1 } })
     .blur(1.5)
     .resize(w, h, { kernel: 'linear', fit: 'fill' })
@@ -200,10 +208,12 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
   const { data, info } = await img.blur(sigma).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const { width: w, height: h } = info;
   const bg = await paperLevel(data, w, h, outDpi);
-  for (let i = 0; i < data.length; i++) {
-    const b = bg[i]!;
-    // Where the "paper" is itself dark (a black border, a punched hole) there is nothing to read.
-    data[i] = b < 40 ? 255 : Math.min(255, Math.round((data[i]! * 255) / b));
+  if (bg) {
+    for (let i = 0; i < data.length; i++) {
+      const b = bg[i]!;
+      // Where the "paper" is itself dark (a black border, a punched hole) there is nothing to read.
+      data[i] = b < 40 ? 255 : Math.min(255, Math.round((data[i]! * 255) / b));
+    }
   }
   const hist = histogram(data);
   const paper = percentile(hist, w * h, 0.6);
