@@ -45,7 +45,7 @@ const directory = new UnitDirectory(reference.units, reference.municipalities);
 const t0 = performance.now();
 const register = independentRegister(seed, registerSize);
 log(`register of ${register.size} persons built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const ocr = await OcrEngine.create({ langs: config.OCR_LANGS, size: concurrency, langPath: config.OCR_LANG_PATH });
+const ocr = await OcrEngine.create({ langs: config.OCR_LANGS, size: concurrency, langPath: config.OCR_LANG_PATH, timeoutMs: config.OCR_PAGE_TIMEOUT_MS });
 let ocrPages = 0;
 let ocrMs = 0;
 const deps = {
@@ -75,6 +75,7 @@ const result = await evaluateIndependent({
   },
 });
 const tRun = performance.now() - t1;
+const timeouts = ocr.stats().timeouts;
 await ocr.close();
 
 const s = result.summary;
@@ -94,7 +95,7 @@ const section = `<!-- seed ${seed} -->
 
 Reproduce: \`npm run eval:independent -- --seed ${seed} --docs ${docs} --register-size ${registerSize}\` (${concurrency} OCR workers, languages ${config.OCR_LANGS}).
 ${docs} documents (${pages} pages) in ${result.byFamily.length} families; register of ${register.size.toLocaleString('en')} persons;
-reading ${(tRun / 1000).toFixed(0)} s including generation (${ocrPages} OCR passes, mean ${ocrPages ? Math.round(ocrMs / ocrPages) : 0} ms); ${os.availableParallelism()} cores, shared machine.
+reading ${(tRun / 1000).toFixed(0)} s including generation (${ocrPages} OCR passes, mean ${ocrPages ? Math.round(ocrMs / ocrPages) : 0} ms; ${timeouts} OCR calls over the ${config.OCR_PAGE_TIMEOUT_MS / 1000} s limit); ${os.availableParallelism()} cores, shared machine (load ${os.loadavg()[0]!.toFixed(1)} at the end).
 
 | measure | count | result | target |
 |---|---:|---:|---|

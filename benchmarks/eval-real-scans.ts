@@ -58,7 +58,7 @@ async function readOne(file: string): Promise<FileResult> {
   const config = loadConfig();
   const t0 = performance.now();
   const out: FileResult = { file, pages: [], reason: null, crash: null, ms: 0, maxRssMb: 0 };
-  const engine = await OcrEngine.create({ langs: config.OCR_LANGS, size: 1, langPath: config.OCR_LANG_PATH });
+  const engine = await OcrEngine.create({ langs: config.OCR_LANGS, size: 1, langPath: config.OCR_LANG_PATH, timeoutMs: config.OCR_PAGE_TIMEOUT_MS });
   try {
     const data = readFileSync(path.join(DIR, file));
     const pages = await extractPages(data, detectMediaType(data) as MediaType);
@@ -154,7 +154,7 @@ const md = `# Real scans (issue 9)
 
 Files: \`fixtures/real-scans/\` (OCRmyPDF's test resources; attribution in its README). Each file is read
 in a process of its own the pipeline's way (pages, orientation by text, deskew, clean-up, OCR, languages
-${config.OCR_LANGS}); peak memory is that process's.
+${config.OCR_LANGS}; time limit per OCR call ${config.OCR_PAGE_TIMEOUT_MS / 1000} s); peak memory is that process's.
 
 Reproduce: \`npm run eval:real-scans\` (${Math.round((performance.now() - t0) / 1000)} s on ${os.availableParallelism()} cores, shared machine).
 
