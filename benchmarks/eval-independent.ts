@@ -10,16 +10,19 @@
  * Seeds from 1000 are held out: only counts are written. Each run replaces its own section of
  * benchmarks/RESULTS-eval-independent.md and keeps the others.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { evaluateIndependent, FIRST_HELD_OUT_SEED, groupBy, independentRegister, pct, routingFacts, upper95, type DocScore, type Summary } from '../independent-eval/index.ts';
+import { evaluateIndependent, FIRST_HELD_OUT_SEED, groupBy, independentRegister, pct, upper95, type DocScore, type Summary } from '../independent-eval/index.ts';
 import { readDocumentFile } from '../pipeline/identify/read-document.ts';
 import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
 import { loadPolicy, loadReference } from '../pipeline/reference.ts';
 import { UnitDirectory } from '../pipeline/route/route.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
+import { FileRegister } from '../storage/person-register/file-register.ts';
+import { toRoutingPerson } from '../storage/person-register/person-register.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,13 +47,25 @@ const policy = loadPolicy(config.ROUTING_POLICY);
 const directory = new UnitDirectory(reference.units, reference.municipalities);
 const t0 = performance.now();
 const register = independentRegister(seed, registerSize);
-log(`register of ${register.size} persons built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+// The reader gets the register the way production does: a register file through issue 10's loader.
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'intake-register-'));
+const csv = path.join(tmp, 'register.csv');
+const out = createWriteStream(csv);
+for (const line of register.csvLines()) if (!out.write(`${line}\n`)) await once(out, 'drain');
+out.end();
+await once(out, 'finish');
+const fileRegister = await FileRegister.load(csv);
+rmSync(tmp, { recursive: true, force: true });
+log(`register of ${fileRegister.size} persons built and loaded from its register file in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 const ocr = await OcrEngine.create({ langs: config.OCR_LANGS, size: concurrency, langPath: config.OCR_LANG_PATH, timeoutMs: config.OCR_PAGE_TIMEOUT_MS });
 let ocrPages = 0;
 let ocrMs = 0;
 const deps = {
   ocr, reference, policy, directory,
-  person: routingFacts(register),
+  person: (id: string) => {
+    const e = fileRegister.get(id);
+    return e ? toRoutingPerson(e) : null;
+  },
   coverSheet: () => null,
   onOcr: (ms: number) => {
     ocrPages++;
@@ -94,7 +109,7 @@ const section = `<!-- seed ${seed} -->
 ## Seed ${seed} (${heldOut ? 'HELD OUT: not looked at while building' : 'tuning: looked at while building'})
 
 Reproduce: \`npm run eval:independent -- --seed ${seed} --docs ${docs} --register-size ${registerSize}\` (${concurrency} OCR workers, languages ${config.OCR_LANGS}).
-${docs} documents (${pages} pages) in ${result.byFamily.length} families; register of ${register.size.toLocaleString('en')} persons;
+${docs} documents (${pages} pages) in ${result.byFamily.length} families; register of ${register.size.toLocaleString('en')} persons (read through \`FileRegister\`, the production register file's loader);
 reading ${(tRun / 1000).toFixed(0)} s including generation (${ocrPages} OCR passes, mean ${ocrPages ? Math.round(ocrMs / ocrPages) : 0} ms; ${timeouts} OCR calls over the ${config.OCR_PAGE_TIMEOUT_MS / 1000} s limit); ${os.availableParallelism()} cores, shared machine (load ${os.loadavg()[0]!.toFixed(1)} at the end).
 
 | measure | count | result | target |

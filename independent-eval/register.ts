@@ -139,6 +139,20 @@ export class PopulationRegister {
     return personOf(String(this.ids[r.int(0, this.ids.length - 1)]!).padStart(11, '0'));
   }
 
+  /**
+   * The register as the production register file (`ident,gradering,gtKommune,gtBydel,gtLand,
+   * skjermet`, issue 10's format): what `intake classify --register` and `intake register import`
+   * read. The evaluation loads it through that loader, so it routes as production does.
+   */
+  *csvLines(): Generator<string> {
+    yield 'ident,gradering,gtKommune,gtBydel,gtLand,skjermet';
+    for (let i = 0; i < this.ids.length; i++) {
+      const p = personOf(String(this.ids[i]!).padStart(11, '0'));
+      const gradering = p.addressProtection === 'strengt-fortrolig' ? 'STRENGT_FORTROLIG' : p.addressProtection === 'fortrolig' ? 'FORTROLIG' : 'UGRADERT';
+      yield `${p.id},${gradering},${p.municipality ?? ''},${p.district ?? ''},${p.abroad ? 'ESP' : ''},${p.skjermet}`;
+    }
+  }
+
   /** A person with a given trait, for documents that must show the protected-address rules. */
   sampleWhere(r: Rng, pred: (p: PopulationPerson) => boolean, tries = 20_000): PopulationPerson {
     for (let i = 0; i < tries; i++) {

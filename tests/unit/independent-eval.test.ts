@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { generateIndependentSet, PopulationRegister, routingFacts, scoreDocument, summarise, upper95, type IndependentTruth } from '../../independent-eval/index.ts';
 import { makeRng } from '../../independent-eval/rng.ts';
+import { FileRegister, parseRegisterLine } from '../../storage/person-register/file-register.ts';
+import { toRoutingPerson } from '../../storage/person-register/person-register.ts';
 import { detectMediaType } from '../../pipeline/ingest/detect.ts';
 import { isValidPersonId } from '../../pipeline/identify/person-id.ts';
 import type { ClassifyOutput } from '../../pipeline/identify/read-document.ts';
@@ -19,6 +21,16 @@ describe('the independent set\'s person register', () => {
     expect(isValidPersonId(p.id)).toBe(true);
     // Test Norge ids: month + 80, never a real person.
     expect(Number(p.id.slice(2, 4))).toBeGreaterThan(80);
+  });
+  it('writes itself as the production register file, which routes the same way', () => {
+    const lines = [...PopulationRegister.build(300, 3).csvLines()];
+    expect(lines[0]).toBe('ident,gradering,gtKommune,gtBydel,gtLand,skjermet');
+    const small = PopulationRegister.build(300, 3);
+    const file = FileRegister.fromEntries(lines.slice(1).map((l, i) => parseRegisterLine(l, i + 2)));
+    for (const l of lines.slice(1, 60)) {
+      const id = l.slice(0, 11);
+      expect(toRoutingPerson(file.get(id)!)).toEqual(routingFacts(small)(id));
+    }
   });
   it('answers for the ids it holds and no others, with routing facts for them', () => {
     const r = makeRng(5);
