@@ -371,15 +371,24 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
 function imageDpi(page: PDFPage): number | undefined {
   const xobjects = page.node.Resources()?.lookup(PDFName.of('XObject'));
   if (!(xobjects instanceof PDFDict)) return undefined;
-  let long = 0;
+  const box = page.getMediaBox();
+  const unit = userUnit(page);
+  const bw = (box.width * unit) / 72;
+  const bh = (box.height * unit) / 72;
+  const sizes: Array<[number, number]> = [];
   for (const v of xobjects.values()) {
     const o = v instanceof PDFRef ? page.doc.context.lookup(v) : v;
     if (!(o instanceof PDFRawStream) || nameOf(o.dict, 'Subtype') !== 'Image') continue;
-    long = Math.max(long, numberOf(o.dict, 'Width') ?? 0, numberOf(o.dict, 'Height') ?? 0);
+    sizes.push([numberOf(o.dict, 'Width') ?? 0, numberOf(o.dict, 'Height') ?? 0]);
   }
-  if (!long) return undefined;
-  const box = page.getMediaBox();
-  return (long / ((Math.max(box.width, box.height) * userUnit(page)) / 72));
+  if (!sizes.length) return undefined;
+  // One image drawn turned (a portrait scan on a landscape page) spans the page the other way;
+  // several images are strips of one scan, full width: their resolution is across the page.
+  if (sizes.length === 1) {
+    const [w, h] = sizes[0]!;
+    return (w > h) === (bw > bh) ? Math.max(w / bw, h / bh) : Math.max(w / bh, h / bw);
+  }
+  return Math.max(...sizes.map(([w]) => w / bw)) || undefined;
 }
 
 /** What the mail room is told about a file that is not a readable PDF. */
