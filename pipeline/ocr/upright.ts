@@ -106,8 +106,11 @@ export async function uprightPage(engine: OcrEngine, page: GreyRaster, dpi: numb
     const sb = band(side, f2, t2);
     const s90 = await probe(engine, sb, n.dpi);
     const s270 = await probe(engine, halfTurn(sb), n.dpi);
-    if (s90 > best.score && s90 >= s270) best = { turn: 90, score: s90 };
-    else if (s270 > best.score) best = { turn: 270, score: s270 };
+    // Sideways only when that reads clearly better: a page with one short line (a picture and
+    // its caption) reads little either way, and garbage must not win by a hair.
+    const enough = (x: number) => x >= 20 && x > best.score * 2;
+    if (enough(s90) && s90 >= s270) best = { turn: 90, score: s90 };
+    else if (enough(s270)) best = { turn: 270, score: s270 };
   }
   if (best.turn === 0) return { ...n, probed: true };
   const raster = await rotateRaster(n.raster, best.turn);

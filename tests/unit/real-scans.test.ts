@@ -79,6 +79,12 @@ describe('orientation decided by the text', () => {
     expect(n.orientation).toBe(0);
   }, 120_000);
 
+  it('aspect.pdf (a circle and one line of text) is not turned sideways', async () => {
+    const [p] = await pdfPages('aspect.pdf');
+    const n = await uprightPage(engine, await toGrey(p!.png), p!.dpi);
+    expect(n.orientation).toBe(0);
+  }, 120_000);
+
   it('cardinal.pdf\'s page turned upside down comes out upright', async () => {
     const pages = await pdfPages('cardinal.pdf');
     const n = await uprightPage(engine, await toGrey(pages[2]!.png), pages[2]!.dpi);
