@@ -33,6 +33,13 @@ fi
 # --- Chromium for the browser tests (scripts/test.sh passes --browser) -----------------------
 if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null; then apt_install chromium; fi
 
+# --- Tools the tests check archive PDFs with (tests/unit/archive-pdf.test.ts): qpdf --check and
+# Debian's python3-pikepdf (run with /usr/bin/python3, not a pyenv python) ---------------------
+if [ "${1:-}" = "--browser" ]; then
+  command -v qpdf >/dev/null || apt_install qpdf
+  /usr/bin/python3 -c 'import pikepdf' 2>/dev/null || apt_install python3-pikepdf
+fi
+
 # --- Fonts (sample scans are rendered with DejaVu; the independent evaluation set, npm run
 # eval:independent, with Debian's other font packages so that it shares no face with them) ----
 if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then apt_install fonts-dejavu-core fontconfig; fi

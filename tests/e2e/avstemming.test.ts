@@ -60,7 +60,8 @@ describe('the daily reconciliation in the mail room', () => {
     await page.getByRole('link', { name: 'Se avstemming for flere dager' }).click();
     await page.getByRole('heading', { level: 1, name: 'Daglig avstemming mot leverandøren' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/postmottak/avstemming');
-    expect(await page.locator('tr[data-day]').count()).toBe(5);
+    // The heading comes before the days are fetched: wait for the rows, not the first paint.
+    await expect.poll(() => page.locator('tr[data-day]').count(), { timeout: 15_000 }).toBe(5);
 
     // On a phone the table scrolls inside its own box: nothing of it reaches past the screen.
     await page.setViewportSize({ width: 390, height: 844 });
