@@ -39,8 +39,8 @@ const GLYPH_MAX = 48;
  * null (not measured) when the stated resolution is an ordinary scanner's and the page has an
  * ordinary paper size at it: then the resolution is believed as it is.
  */
-export async function pageGlyphHeight(page: GreyRaster, dpi?: number): Promise<number | null> {
-  if (dpi !== undefined && dpi >= 150 && dpi <= 400) {
+export async function pageGlyphHeight(page: GreyRaster, dpi?: number, trustDpi = true): Promise<number | null> {
+  if (trustDpi && dpi !== undefined && dpi >= 150 && dpi <= 400) {
     const longIn = Math.max(page.width, page.height) / dpi;
     if (longIn >= 5 && longIn <= 18) return null;
   }
@@ -67,6 +67,12 @@ export function ocrScale(dpi: number, glyphPx: number | null): { scale: number; 
   if (h >= GLYPH_MIN && h <= GLYPH_MAX) return { scale: byDpi, dpi: dpi * byDpi };
   const scale = Math.min(3, GLYPH_PX / glyphPx);
   return { scale, dpi: OCR_DPI };
+}
+
+/** The print is larger than form text at its true resolution (ocrScale shrinks it by its glyphs). */
+export function largePrint(dpi: number, glyphPx: number | null): boolean {
+  const byDpi = dpi > OCR_DPI * 1.15 ? OCR_DPI / dpi : 1;
+  return glyphPx !== null && glyphPx * byDpi > GLYPH_MAX;
 }
 
 /** Cleaned OCR input, scaled as ocrScale says, and the factor back to the page's pixels. */
@@ -122,6 +128,19 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
         if (bold && textScore(bold.words) > textScore(r.words) * 1.1) {
           r = bold;
           input = boldInput;
+        }
+        // Print larger than a form's (hand lettering, a notice): its strokes are as long as the
+        // cell walls that clean-up removes. Read it once more with the ruling left in.
+        if (r.confidence < POOR_READING && largePrint(dpi, glyphs ?? (await pageGlyphHeight(page, dpi, false)))) {
+          const plainInput = await ocrInput(page, dpi, 'keep-rules', glyphs);
+          const plain = await engine.recognize(plainInput.image, { dpi: plainInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
+            if (err instanceof OcrTimeoutError) return null;
+            throw err;
+          });
+          if (plain && textScore(plain.words) > textScore(r.words) * 1.1) {
+            r = plain;
+            input = plainInput;
+          }
         }
       }
       const text = await secondOpinion(engine, input, r.text);

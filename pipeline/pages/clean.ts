@@ -4,9 +4,10 @@ import { histogram, otsu, type GreyRaster } from './analyse.ts';
 /**
  * How to clean: 'hard' is the retry after a page timed out (strong speckle removal); 'bold'
  * takes more of the grey into the print, for thin or pale strokes (a bad photocopy, a fax, pale
- * toner) when the normal reading was poor.
+ * toner) when the normal reading was poor; 'keep-rules' is 'normal' without removing ruling, for
+ * large hand lettering whose strokes are as long as a form's cell walls.
  */
-export type CleanLevel = 'normal' | 'hard' | 'bold';
+export type CleanLevel = 'normal' | 'hard' | 'bold' | 'keep-rules';
 
 function percentile(hist: Uint32Array, total: number, p: number): number {
   let acc = 0;
@@ -231,7 +232,7 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
     for (let x = border; x < w - border; x++) if (data[row + x]! < thr) bits[row + x] = 1;
   }
   const mm = outDpi / 25.4;
-  removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm));
+  if (level !== 'keep-rules') removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm));
   let inked = 0;
   for (let i = 0; i < bits.length; i++) inked += bits[i]!;
   const specks = removeSpecks(bits, w, h, Math.max(2, Math.round(4 * (outDpi / 200) ** 2)), Math.max(1, Math.round(2 * (outDpi / 200))));

@@ -2,13 +2,13 @@
  * Real scans and awkward PDFs from OCRmyPDF's test suite (fixtures/real-scans, attribution in its
  * README: linn, cardinal, jbig2_baddevicen, poster (C) 1985 Forat Electronics, GFDL-1.2+ or
  * CC-BY-SA-3.0; graph (C) 2012 SmokeyJoe, same licences; 2400dpi (C) 2005 Ellywa, GFDL-1.2+ or
- * CC-BY-SA-1.0..3.0; aspect, hugemono, invalid (C) 2025 James R. Barlow, CC-BY-SA-4.0).
+ * CC-BY-SA-1.0..3.0; aspect, hugemono, invalid, kcs (C) 2025 James R. Barlow, CC-BY-SA-4.0).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcrEngine } from '../../pipeline/ocr/ocr-engine.ts';
-import { ocrScale, pageGlyphHeight } from '../../pipeline/ocr/read-page.ts';
+import { ocrScale, pageGlyphHeight, readPage } from '../../pipeline/ocr/read-page.ts';
 import { uprightPage } from '../../pipeline/ocr/upright.ts';
 import { extractPages } from '../../pipeline/pages/extract-pages.ts';
 import { normalisePage, toGrey } from '../../pipeline/pages/normalise.ts';
@@ -91,5 +91,12 @@ describe('orientation decided by the text', () => {
     // The page is drawn turned on the sheet; making it upright takes the opposite turn.
     expect(n.orientation).toBe(180);
     expect(n.probed).toBe(true);
+  }, 120_000);
+
+  it('kcs.pdf\'s large hand lettering is read, its long strokes not taken for form ruling', async () => {
+    const [p] = await pdfPages('kcs.pdf');
+    const n = await uprightPage(engine, await toGrey(p!.png), p!.dpi);
+    const r = await readPage(engine, n.raster, n.dpi);
+    expect(r.text?.replace(/[^A-Za-z ]+/g, ' ').replace(/\s+/g, ' ').trim()).toBe('Kodak Capture Desktop Test');
   }, 120_000);
 });
