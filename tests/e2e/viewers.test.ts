@@ -141,14 +141,15 @@ describe('routing policy administration', () => {
     await page.getByRole('button', { name: 'Last inn og ta i bruk' }).click();
     await page.getByRole('status').filter({ hasText: /meldst33-2016 \(versjon \d+\) er tatt i bruk/ }).waitFor();
     await expect.poll(() => active.innerText()).toMatch(/meldst33-2016.*byttet av admin/s);
-    expect(await page.locator('table.policy-versions').innerText()).toContain('I bruk');
+    await expect.poll(() => page.locator('table.policy-versions').innerText()).toContain('I bruk');
     // An uploaded file that is not a valid policy is refused with the reason.
     await page.getByTestId('policy-file').setInputFiles({ name: 'feil.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ id: 'feil', title: 'x', source: 'ingen kilde', rules: [] })) });
     await page.getByRole('status').filter({ hasText: 'ugyldig rutingspolicy' }).waitFor();
     await screenshot(page, 'admin-policy');
     await page.getByRole('button', { name: 'Tilbake til standard' }).click();
     await expect.poll(() => active.innerText()).toContain('ekspertgruppe-2010');
-    expect(await page.locator('table.policy-history').innerText()).toMatch(/admin\s+standard fra konfigurasjonen[\s\S]*admin\s+meldst33-2016/);
+    // The history is fetched after the active policy: wait for it rather than read its first paint.
+    await expect.poll(() => page.locator('table.policy-history').innerText(), { timeout: 15_000 }).toMatch(/admin\s+standard fra konfigurasjonen[\s\S]*admin\s+meldst33-2016/);
     await page.close();
   });
 });
