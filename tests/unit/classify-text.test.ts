@@ -38,5 +38,5 @@ describe('intake classify --text: what was read and how each page was turned', (
     expect(pageTurns).toEqual([0, 180]);
     expect(text!.split('\f')).toHaveLength(2);
     expect(text).toMatch(/NAV 04-01\.03/);
-  });
+  }, 240_000); // four page reads (two files' worth): 6 s alone, past a minute on a loaded machine
 });
