@@ -42,9 +42,14 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
   await seedReferenceData(db, reference);
   if (config.SYNTHETIC_PERSONS) await seedSyntheticPersons(db);
   const policy = loadPolicy(config.ROUTING_POLICY);
-  const queues = new Queues(redisOptions(config.REDIS_URL), config);
-  let engine: Promise<OcrEngine> | undefined;
   const log = createLogger(config, name);
+  let lastRedisError = '';
+  const queues = new Queues(redisOptions(config.REDIS_URL), config, (err) => {
+    // Redis down: every connection retries; say it once per kind of error.
+    if (err.message !== lastRedisError) log.warn({ err: err.message }, 'queue connection error');
+    lastRedisError = err.message;
+  });
+  let engine: Promise<OcrEngine> | undefined;
   return {
     config,
     db,

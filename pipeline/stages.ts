@@ -1,6 +1,7 @@
 /**
  * The pipeline in one place: each stage is a BullMQ queue with a handler in workers/jobs/
- * calling pure code in the folder of the same name under pipeline/.
+ * calling pure code in the folder of the same name under pipeline/. Handlers return an
+ * Outcome; the one runner (services/lifecycle.service.ts) applies it and starts what NEXT says.
  *
  *   ingest ─▶ split ─┬▶ header (pages 1-2: header and footer only) ─▶ identify ─▶ attach ─▶ route ─┐
  *                    └▶ ocr (one job per page, full text) ─────────────────────────────────────────┴▶ archive
@@ -8,25 +9,13 @@
  * Routing needs only the form number, title and fødselsnummer, which sit in the header of the
  * first page or two: the header stage reads just that, ahead of full-text pages, and starts
  * identify when it found enough. Otherwise identify starts once every page is read. The
- * archive variant needs every page's text, so archive waits for OCR: whichever of route and
- * OCR finishes last builds it.
+ * archive variant needs every page's text, so archive waits for both OCR and routing (a join).
  *
- * A stage that finds a functional problem (unreadable file or page) sends the document to
- * the mail room's manual queue and stops; routing sends unidentified documents there too.
+ * A stage that finds a functional problem (unreadable file, no person) returns "needs a
+ * person": the document waits in a manual queue and nothing after it starts.
  */
 export const STAGES = ['split', 'header', 'ocr', 'identify', 'attach', 'route', 'archive'] as const;
 export type Stage = (typeof STAGES)[number];
-
-/** Where each stage hands over (ocr: to identify when the header did not suffice, and to archive). */
-export const NEXT: Record<Stage, Stage | null> = {
-  split: 'header', // and 'ocr' for every page
-  header: 'identify', // when the header names the person and the form or tema
-  ocr: 'identify', // once every page of the document is read, if the header did not suffice
-  identify: 'attach',
-  attach: 'route',
-  route: 'archive',
-  archive: null,
-};
 
 export interface DocumentJob {
   documentId: string;
@@ -44,4 +33,94 @@ export interface JobData {
   attach: DocumentJob;
   route: DocumentJob;
   archive: DocumentJob;
+}
+
+/**
+ * One successor of a stage.
+ * - `per`: one step for the document, or one per page (the OCR fan-out after split);
+ * - `when`: started only if the finished stage says so (`enough`: the header named person and
+ *   form) or once every page has its text (`all-pages-read`);
+ * - `join`: started only when these stages are done too (archive waits for OCR and routing).
+ */
+export interface Successor {
+  stage: Stage;
+  per: 'document' | 'page';
+  when?: 'enough' | 'all-pages-read';
+  join?: readonly Stage[];
+}
+
+/** The one table of what comes after what. Nothing else decides a successor. */
+export const NEXT: { readonly [S in Stage]: readonly Successor[] } = {
+  // A file split on cover sheets fans out: these steps start for every document the split made.
+  split: [{ stage: 'header', per: 'document' }, { stage: 'ocr', per: 'page' }],
+  header: [{ stage: 'identify', per: 'document', when: 'enough' }],
+  ocr: [
+    { stage: 'identify', per: 'document', when: 'all-pages-read' },
+    { stage: 'archive', per: 'document', when: 'all-pages-read', join: ['route'] },
+  ],
+  identify: [{ stage: 'attach', per: 'document' }],
+  attach: [{ stage: 'route', per: 'document' }],
+  route: [{ stage: 'archive', per: 'document', join: ['ocr'] }],
+  archive: [],
+};
+
+/** What the runner knows of a document when a stage ends (read under the document's row lock). */
+export interface DocumentFacts {
+  status: 'processing' | 'manual' | 'delivered' | 'archived';
+  /** Stages whose stamp is set; `ocr` means every page is read. */
+  done: ReadonlySet<Stage>;
+  /** Page numbers, and those not read yet. */
+  pages: readonly number[];
+  unread: readonly number[];
+  merged: boolean;
+}
+
+/** One step of a document's life: the unit the outbox (pipeline_steps) and the queue carry. */
+export interface Step {
+  documentId: string;
+  stage: Stage;
+  /** 0 for the whole document. */
+  pageNo: number;
+}
+
+/**
+ * The steps that start after `stage` ended as done. Pure: the runner reads the facts, this
+ * decides. A stage already done never starts again (that is what makes repeats harmless); a
+ * document stopped for a person (manual, not routed) starts nothing until a person routes it.
+ */
+export function successors(stage: Stage, documentId: string, facts: DocumentFacts, said: { enough?: boolean } = {}): Step[] {
+  if (facts.merged || (facts.status === 'manual' && !facts.done.has('route'))) return [];
+  const out: Step[] = [];
+  for (const s of NEXT[stage]) {
+    if (s.when === 'enough' && !said.enough) continue;
+    if (s.when === 'all-pages-read' && facts.unread.length > 0) continue;
+    if (s.join && !s.join.every((j) => facts.done.has(j))) continue;
+    if (s.per === 'page') {
+      for (const p of facts.unread) out.push({ documentId, stage: s.stage, pageNo: p });
+    } else if (!facts.done.has(s.stage)) {
+      out.push({ documentId, stage: s.stage, pageNo: 0 });
+    }
+  }
+  return out;
+}
+
+/**
+ * The `stage` column: where a document is — the stage it waits for while moving, `done` when
+ * archived. (A document stopped for a person keeps the stage it stopped at; the runner does not
+ * call this for it.)
+ */
+export function waitingFor(facts: DocumentFacts, said: { enough?: boolean } = {}): string {
+  const d = facts.done;
+  if (d.has('archive')) return 'done';
+  if (d.has('route')) return 'archive';
+  if (d.has('attach')) return 'route';
+  if (d.has('identify')) return 'attach';
+  if (d.has('ocr') || said.enough) return 'identify';
+  if (d.has('split')) return 'ocr';
+  return 'split';
+}
+
+/** The BullMQ job id of a step: deterministic, so queueing it twice is one job. A stage asked for again is a new run. */
+export function jobIdOf(step: Step, run = 1): string {
+  return `${step.stage}-${step.documentId}${step.pageNo ? `-p${step.pageNo}` : ''}${run > 1 ? `-r${run}` : ''}`;
 }

@@ -29,6 +29,12 @@ const ConfigSchema = z.object({
   JOB_LOCK_MS: intString(30_000, 1_000, 600_000),
   JOB_ATTEMPTS: intString(5, 1, 50),
   JOB_BACKOFF_MS: intString(2_000, 10, 600_000),
+  /** Longest wait between retries of an outage: retries go on as long as the outage lasts. */
+  JOB_BACKOFF_MAX_MS: intString(60_000, 100, 3_600_000),
+  /** How often the re-drive queues steps that are due and have no live job (and at worker start). */
+  REDRIVE_EVERY_MS: intString(30_000, 200, 3_600_000),
+  /** Longest wait for Redis when queueing after a commit; the re-drive queues it later. */
+  ENQUEUE_TIMEOUT_MS: intString(2_000, 50, 60_000),
   OCR_LANGS: z.string().regex(/^[a-z_]+(\+[a-z_]+)*$/).default('nor+eng'),
   /** Below this mean OCR confidence (0-100) a document is unreadable and goes to the mail room. */
   OCR_MIN_CONFIDENCE: intString(40, 0, 100),

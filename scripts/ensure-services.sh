@@ -93,7 +93,7 @@ if ! redis_up; then
   command -v redis-server >/dev/null || apt_install redis-server
   say "starting Redis on port $r_port"
   mkdir -p /tmp/intake-redis
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$r_port" --save "" --appendonly no --dir /tmp/intake-redis --logfile /tmp/intake-redis/redis.log
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$r_port" --save "" --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --dir /tmp/intake-redis --logfile /tmp/intake-redis/redis.log
   for _ in $(seq 1 30); do redis_up && break; sleep 0.5; done
   redis_up || die "Redis did not start; see /tmp/intake-redis/redis.log"
 fi

@@ -1,6 +1,6 @@
 import { inTransaction } from '../storage/db/pool.ts';
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
-import { countReturns, listInbox, returnDelivery, sendBackToMailRoom, takeDelivery, type InboxFilter, type InboxItemRow } from '../storage/repositories/document-actions.repository.ts';
+import { countReturns, listInbox, returnDelivery, takeDelivery, type InboxFilter, type InboxItemRow } from '../storage/repositories/document-actions.repository.ts';
 import { addCorrection } from '../storage/repositories/corrections.repository.ts';
 import { addDeviation } from '../storage/repositories/deviations.repository.ts';
 import { getDocument, updateDocument } from '../storage/repositories/documents.repository.ts';
@@ -12,9 +12,10 @@ import { authorizeContent } from './document.service.ts';
 import { recordLookup } from './audit.service.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';
-import { decideRoute, deliver, goesToMailRoom } from './routing-actions.ts';
+import { decideRoute, deliveredByPerson, goesToMailRoom } from './routing-actions.ts';
+import { stopForPerson, withTransitions } from './lifecycle.service.ts';
 
-type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy'> & Partial<Pick<Context, 'persons'>>;
+type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'log'> & Partial<Pick<Context, 'persons'>>;
 
 export interface InboxItem extends Omit<InboxItemRow, 'receivedAt' | 'deliveredAt' | 'takenAt'> {
   receivedAt: string;
@@ -84,7 +85,7 @@ export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string
   if (input.tema && !ctx.reference.tema.has(input.tema)) throw new InvalidInputError(`ukjent tema ${input.tema}`);
   const { facts: before } = await authorizeContent(ctx, actor, documentId, 'inbox:return');
   const named = (unitId: string) => ({ unitId, name: ctx.directory.unit(unitId)?.name ?? '' });
-  return inTransaction(ctx.db, async (tx) => {
+  return withTransitions(ctx, async (tx, apply) => {
     const doc = (await getDocument(tx, documentId))!;
     const decided = await latestDecision(tx, documentId);
     // Free text stays with the deviation; the timeline gets the reason code only.
@@ -108,23 +109,18 @@ export async function returnMisrouted(ctx: Ctx, actor: Actor, documentId: string
     // Kode 6 never leaves NAV Vikafossen: the rules could only send it back there, and the mail
     // room may not see it. It waits in NAV Vikafossen's own manual queue for a person there.
     if (isStrictlyConfidential(before)) {
-      const reason = `sendt tilbake fra ${input.unitId}: ${label}`;
-      await sendBackToMailRoom(tx, documentId, reason);
-      await appendEvent(tx, documentId, 'sent-to-manual', { stage: 'inbox', reason });
+      await stopForPerson(tx, documentId, 'inbox', `sendt tilbake fra ${input.unitId}: ${label}`);
       return { documentId, outcome: 'special-unit', units: [...protectedUnits(ctx)].map(named), bounced };
     }
     if (input.via === 'rule') {
       const facts = (await documentFacts(tx, [documentId])).get(documentId)!;
       const decision = await decideRoute(ctx, tx, { tema, kind: doc.documentKind ?? 'other', personId: doc.personId }, [input.unitId, ...facts.activeUnits]);
       if (!goesToMailRoom(decision)) {
-        await deliver(ctx, tx, documentId, decision, actor.user.id);
-        await updateDocument(tx, documentId, { status: 'delivered' });
+        await apply({ documentId, stage: 'route', pageNo: 0 }, deliveredByPerson(ctx, documentId, decision, actor.user.id), { again: true });
         return { documentId, outcome: 'rerouted', units: decision.destinations.map((d) => named(d.unitId)), bounced };
       }
     }
-    const reason = `sendt tilbake fra ${input.unitId}: ${label}`;
-    await sendBackToMailRoom(tx, documentId, reason);
-    await appendEvent(tx, documentId, 'sent-to-manual', { stage: 'inbox', reason });
+    await stopForPerson(tx, documentId, 'inbox', `sendt tilbake fra ${input.unitId}: ${label}`);
     return { documentId, outcome: 'mail-room', units: [], bounced };
   });
 }

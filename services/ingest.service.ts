@@ -15,6 +15,8 @@ import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { getCoverSheet } from '../storage/repositories/foersteside.repository.ts';
 import type { Context } from '../app/context.ts';
 import { NotFoundError } from './status.service.ts';
+import { enqueueSteps, received } from './lifecycle.service.ts';
+import type { StepRow } from '../storage/repositories/steps.repository.ts';
 
 export interface IncomingFile {
   name: string;
@@ -109,6 +111,7 @@ export async function ingest(ctx: Ctx, files: IncomingFile[], opts: { batchName:
   const addDocument = async (file: string, data: Buffer, mediaType: MediaType, metadata: SkanningMetadata | null, externalRef: string | null) => {
     // The original is safe in the object store before anything else happens (bytes shared by identical files).
     const { hash, key: originalKey } = await keep(data, mediaType);
+    const started: StepRow[] = [];
     const doc = await inTransaction(ctx.db, async (tx) => {
       const inserted = await insertDocument(tx, {
         batchId: batch.id, fileName: file, mediaType, sha256: hash, originalKey, sizeBytes: data.length,
@@ -120,6 +123,8 @@ export async function ingest(ctx: Ctx, files: IncomingFile[], opts: { batchName:
           ...(metadata ? { postKind: metadata.kind, externalRef, tema: metadata.resolved?.tema } : {}),
         });
         await appendEvent(tx, inserted.id, 'stored', { key: originalKey, sha256: hash, bytes: data.length });
+        // Its first step is committed with it: if Redis is down now, the re-drive starts it later.
+        started.push(...(await received(tx, inserted.id)));
       }
       return inserted;
     });
@@ -135,7 +140,7 @@ export async function ingest(ctx: Ctx, files: IncomingFile[], opts: { batchName:
       progress({ file, outcome: 'duplicate', detail: existing.id });
       return;
     }
-    await ctx.queues.enqueue('split', { documentId: doc.id });
+    await enqueueSteps(ctx, started);
     report.documents.push({ file, documentId: doc.id });
     progress({ file, outcome: 'document', detail: doc.id });
   };

@@ -17,9 +17,11 @@ import { buildView, policiesOf, type DocumentView } from './document.service.ts'
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
 import { manualReasonNb } from './reason-text.ts';
 import { paged, type Page, type Paged } from './paging.ts';
-import { decideRoute, deliver, goesToMailRoom, rearchive } from './routing-actions.ts';
+import { decideRoute, goesToMailRoom, routedEvents } from './routing-actions.ts';
+import { endSteps, withTransitions } from './lifecycle.service.ts';
+import { recordDecision } from '../storage/repositories/routing.repository.ts';
 
-type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'config'> & Partial<Pick<Context, 'persons'>>;
+type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'config' | 'log'> & Partial<Pick<Context, 'persons'>>;
 
 export interface ManualItem extends Omit<ManualItemRow, 'receivedAt'> {
   receivedAt: string;
@@ -144,7 +146,7 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
   }
   const unitText = (ids: string[]) => ids.map((u) => `${u} ${ctx.directory.unit(u)?.name ?? ''}`.trim()).join(' og ');
 
-  const result = await inTransaction(ctx.db, async (tx) => {
+  return withTransitions(ctx, async (tx, apply) => {
     await stillManual(tx, id);
     const doc = (await getDocument(tx, id))!;
     const changes: Array<[CorrectedField, string | null, string | null]> = [
@@ -175,22 +177,26 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
       }
     }
     const toMailRoom = goesToMailRoom(decision);
-    await applyManualReading(tx, id, {
-      personId: r.personId, tema: r.tema, formNumber: r.formNumber, title: form?.tittel ?? doc.title, kind: r.kind, caseId: sak.id,
-      status: toMailRoom ? 'manual' : 'delivered',
-      manualReason: toMailRoom ? `regel ${decision.ruleId}: ${decision.notes.join('; ') || 'ingen enhet'}` : null,
-    });
     await appendEvent(tx, id, 'manual-resolved', { by: actor.user.id, corrections });
     await appendEvent(tx, id, 'attached', { caseId: sak.id, opened, tema: r.tema });
-    if (!toMailRoom) await deliver(ctx, tx, id, decision, actor.user.id);
+    // The person's reading is the route stage done again: the lifecycle stamps it and starts the archive if it is still to come.
+    await apply({ documentId: id, stage: 'route', pageNo: 0 }, {
+      kind: 'done',
+      write: async (q) => {
+        await applyManualReading(q, id, {
+          personId: r.personId, tema: r.tema, formNumber: r.formNumber, title: form?.tittel ?? doc.title, kind: r.kind, caseId: sak.id,
+          status: toMailRoom ? 'manual' : 'delivered',
+          manualReason: toMailRoom ? `regel ${decision.ruleId}: ${decision.notes.join('; ') || 'ingen enhet'}` : null,
+        });
+        if (!toMailRoom) await recordDecision(q, id, decision, { redeliver: true });
+      },
+      events: toMailRoom ? [] : routedEvents(ctx, decision, { by: actor.user.id }),
+    }, { again: true });
     return {
       documentId: id, caseId: sak.id, outcome: toMailRoom ? 'manual' as const : 'delivered' as const, corrections,
       units: toMailRoom ? [] : decision.destinations.map((d) => ({ unitId: d.unitId, name: ctx.directory.unit(d.unitId)?.name ?? '' })),
     };
   });
-  const after = await getDocument(ctx.db, id);
-  if (after && !after.archivedAt && (after.pageCount ?? 0) > 0) await rearchive(ctx, id);
-  return result;
 }
 
 /** Pages from `fromPage` on become a document of their own, still in the manual queue. */
@@ -219,6 +225,7 @@ export async function mergeManual(ctx: Ctx, actor: Actor, id: string, otherId: s
     await addCorrection(tx, { documentId: id, field: 'merge', machineValue: null, correctedValue: otherId, correctedBy: actor.user.id });
     await appendEvent(tx, id, 'merged', { from: otherId, by: actor.user.id });
     await appendEvent(tx, otherId, 'merged', { into: id, by: actor.user.id });
+    await endSteps(tx, otherId);
   });
   return { documentId: id, pages: (await getDocument(ctx.db, id))?.pageCount ?? 0 };
 }

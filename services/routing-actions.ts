@@ -1,7 +1,7 @@
 import { route, type RoutingDecision } from '../pipeline/route/route.ts';
 import type { DocumentKind } from '../schemas/reference.ts';
 import type { Tx } from '../storage/db/pool.ts';
-import { appendEvent } from '../storage/repositories/events.repository.ts';
+import type { Outcome, StageEvent, StageFields } from '../pipeline/outcome.ts';
 import { getPerson } from '../storage/repositories/persons.repository.ts';
 import { routingPerson } from '../storage/person-register/person-register.ts';
 import { recordDecision } from '../storage/repositories/routing.repository.ts';
@@ -20,23 +20,26 @@ export function goesToMailRoom(d: RoutingDecision): boolean {
   return d.destinations.length === 0 || d.destinations.some((x) => x.unitType === 'manual');
 }
 
-/** Records the decision and the routed/delivered events, as the route stage does. */
-export async function deliver(ctx: Pick<Context, 'directory'>, q: Tx, documentId: string, d: RoutingDecision, by: string): Promise<void> {
-  await recordDecision(q, documentId, d, { redeliver: true });
+/** The history of a routing: which rule chose which units, then where it went (a unit, or a person). */
+export function routedEvents(ctx: Pick<Context, 'directory'>, d: RoutingDecision, o: { by?: string; manual?: string } = {}): StageEvent[] {
   const units = d.destinations.map((x) => x.unitId);
-  await appendEvent(q, documentId, 'routed', { policy: d.policyId, rule: d.ruleId, ruleSource: d.ruleSource, units, restricted: d.restricted, notes: d.notes, by });
-  await appendEvent(q, documentId, 'delivered', {
-    units: d.destinations.map((x) => ({ unitId: x.unitId, unitType: x.unitType, name: ctx.directory.unit(x.unitId)?.name })),
-  });
+  return [
+    { type: 'routed', detail: { policy: d.policyId, rule: d.ruleId, ruleSource: d.ruleSource, units, restricted: d.restricted, notes: d.notes, ...(o.by ? { by: o.by } : {}) } },
+    o.manual
+      ? { type: 'sent-to-manual', detail: { stage: 'route', reason: o.manual } }
+      : { type: 'delivered', detail: { units: d.destinations.map((x) => ({ unitId: x.unitId, unitType: x.unitType, name: ctx.directory.unit(x.unitId)?.name })) } },
+  ];
 }
 
-/** A new archive job even when one for the document ran before (split or merge changed its pages). */
-export async function rearchive(ctx: Pick<Context, 'queues' | 'config'>, documentId: string): Promise<void> {
-  await ctx.queues.byStage.archive.add('archive', { documentId }, {
-    jobId: `archive-${documentId}-r${Date.now()}`,
-    attempts: ctx.config.JOB_ATTEMPTS,
-    backoff: { type: 'exponential', delay: ctx.config.JOB_BACKOFF_MS },
-    removeOnComplete: { age: 24 * 3600, count: 100_000 },
-    removeOnFail: false,
-  });
+/**
+ * Routing by a person's action (manual resolution, a return re-routed by the rules): the route
+ * stage done again, through the lifecycle (so archive follows if it is still to come).
+ */
+export function deliveredByPerson(ctx: Pick<Context, 'directory'>, documentId: string, d: RoutingDecision, by: string, fields: StageFields = { status: 'delivered' }): Outcome<Tx> {
+  return {
+    kind: 'done',
+    fields,
+    write: (tx) => recordDecision(tx, documentId, d, { redeliver: true }),
+    events: routedEvents(ctx, d, { by }),
+  };
 }

@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Config } from '../schemas/config.ts';
-import { STAGES, type JobData, type Stage } from '../pipeline/stages.ts';
+import { jobIdOf, STAGES, type JobData, type Stage } from '../pipeline/stages.ts';
 
 /** Connection options from REDIS_URL; BullMQ opens (and closes) its own connections with them. */
 export function redisOptions(url: string): ConnectionOptions {
@@ -10,32 +10,65 @@ export function redisOptions(url: string): ConnectionOptions {
 
 /** The background deviation sweep's queue (a repeatable job; see workers/deviation-sweep.ts). */
 export const DEVIATIONS_QUEUE = 'deviations';
+/** The re-drive's queue (a repeatable job; see workers/redrive.ts). */
+export const REDRIVE_QUEUE = 'redrive';
+
+/**
+ * Technical failures retry with capped exponential backoff for as long as they are outages;
+ * any other error gives up after JOB_ATTEMPTS (workers/runner.ts), so this only bounds the absurd.
+ */
+export const OUTAGE_ATTEMPTS = 1_000_000;
+/** Name of the backoff strategy the workers define (capped exponential, pipeline/outcome.ts). */
+export const CAPPED_BACKOFF = 'capped';
 
 /** One queue per stage, with retry and backoff for technical failures. */
 export class Queues {
   readonly byStage: Record<Stage, Queue>;
   readonly deviations: Queue;
+  readonly redrive: Queue;
 
   constructor(
     readonly connection: ConnectionOptions,
-    readonly config: Pick<Config, 'QUEUE_PREFIX' | 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+    readonly config: Pick<Config, 'QUEUE_PREFIX' | 'JOB_BACKOFF_MS' | 'ENQUEUE_TIMEOUT_MS'>,
+    onError: (err: Error) => void = () => {},
   ) {
     this.byStage = Object.fromEntries(
       STAGES.map((s) => [s, new Queue(s, { connection, prefix: config.QUEUE_PREFIX })]),
     ) as Record<Stage, Queue>;
     this.deviations = new Queue(DEVIATIONS_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+    this.redrive = new Queue(REDRIVE_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
+    // Redis unreachable: said once per error, never an unhandled 'error' event.
+    for (const q of this.all()) q.on('error', onError);
   }
 
-  /** Adds a stage job; the job id is derived from the payload, so adding twice is harmless. */
-  async enqueue<S extends Stage>(stage: S, data: JobData[S]): Promise<void> {
-    const page = 'pageNo' in data ? `-p${(data as { pageNo: number }).pageNo}` : '';
-    await this.byStage[stage].add(stage, data, {
-      jobId: `${stage}-${data.documentId}${page}`,
-      attempts: this.config.JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: this.config.JOB_BACKOFF_MS },
+  all(): Queue[] {
+    return [...STAGES.map((s) => this.byStage[s]), this.deviations, this.redrive];
+  }
+
+  /**
+   * Adds a stage job. The job id is derived from the step (jobIdOf), so adding twice is one job.
+   * Waits at most ENQUEUE_TIMEOUT_MS for Redis: the step is in PostgreSQL already, and the
+   * re-drive queues it when Redis is back (the add itself may still land then: same id, no harm).
+   */
+  async enqueue<S extends Stage>(stage: S, data: JobData[S], run = 1): Promise<void> {
+    const pageNo = 'pageNo' in data ? (data as { pageNo: number }).pageNo : 0;
+    const add = this.byStage[stage].add(stage, data, {
+      jobId: jobIdOf({ documentId: data.documentId, stage, pageNo }, run),
+      attempts: OUTAGE_ATTEMPTS,
+      backoff: { type: CAPPED_BACKOFF, delay: this.config.JOB_BACKOFF_MS },
       removeOnComplete: { age: 24 * 3600, count: 100_000 },
-      removeOnFail: false,
+      removeOnFail: { age: 7 * 24 * 3600 },
     });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not take the job within ${this.config.ENQUEUE_TIMEOUT_MS} ms`)), this.config.ENQUEUE_TIMEOUT_MS);
+    });
+    add.catch(() => {}); // a late failure after the time-out is the re-drive's to mend
+    try {
+      await Promise.race([add, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async counts(): Promise<Record<Stage, Record<string, number>>> {
@@ -45,7 +78,11 @@ export class Queues {
     return Object.fromEntries(entries) as Record<Stage, Record<string, number>>;
   }
 
+  /** Closes the connections; with Redis unreachable, gives up waiting after a few seconds. */
   async close(): Promise<void> {
-    await Promise.all([...STAGES.map((s) => this.byStage[s].close()), this.deviations.close()]);
+    let timer: NodeJS.Timeout | undefined;
+    const closing = Promise.all(this.all().map((q) => q.close())).catch(() => {});
+    await Promise.race([closing, new Promise((r) => { timer = setTimeout(r, 5_000); })]);
+    clearTimeout(timer);
   }
 }

@@ -1,25 +1,12 @@
-import { Worker, type Job } from 'bullmq';
-import { STAGES, type JobData, type Stage } from '../pipeline/stages.ts';
+import { Worker } from 'bullmq';
+import { cappedBackoff } from '../pipeline/outcome.ts';
+import { STAGES, type Stage } from '../pipeline/stages.ts';
 import type { Context } from '../app/context.ts';
-import { archiveJob } from './jobs/archive.job.ts';
-import { attachJob } from './jobs/attach.job.ts';
-import { identifyJob } from './jobs/identify.job.ts';
-import { headerJob, ocrJob } from './jobs/ocr.job.ts';
-import { routeJob } from './jobs/route.job.ts';
-import { splitJob } from './jobs/split.job.ts';
-import { startDeviationSweep } from './deviation-sweep.ts';
+import { DEFAULT_SWEEP_MS, startDeviationSweep } from './deviation-sweep.ts';
 import { startAvstemming } from './avstemming-schedule.ts';
-import { redisOptions } from './queues.ts';
-
-const HANDLERS: { [S in Stage]: (ctx: Context, data: JobData[S]) => Promise<void> } = {
-  split: splitJob,
-  header: headerJob,
-  ocr: ocrJob,
-  identify: identifyJob,
-  attach: attachJob,
-  route: routeJob,
-  archive: archiveJob,
-};
+import { CAPPED_BACKOFF, redisOptions } from './queues.ts';
+import { startRedrive } from './redrive.ts';
+import { processorOf } from './runner.ts';
 
 export interface WorkerOptions {
   /** Jobs in flight per stage; OCR uses this many tesseract workers. @defaultValue WORKER_CONCURRENCY */
@@ -30,6 +17,10 @@ export interface WorkerOptions {
   deviations?: boolean;
   /** How often the deviation sweep runs. @defaultValue 5 minutes */
   deviationSweepMs?: number;
+  /** Run the re-drive here (at start, and its repeatable job). @defaultValue true */
+  redrive?: boolean;
+  /** How often the re-drive runs. @defaultValue REDRIVE_EVERY_MS */
+  redriveMs?: number;
 }
 
 export interface RunningWorkers {
@@ -37,15 +28,16 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Starts one BullMQ worker per stage in this process. Errors retry with backoff (see Queues). */
+/**
+ * Starts one BullMQ worker per stage in this process (workers/runner.ts runs each job), the
+ * re-drive, and unless `stages` is given the deviation sweep. Outages retry with capped backoff.
+ */
 export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWorkers {
   const concurrency = opts.concurrency ?? ctx.config.WORKER_CONCURRENCY;
   const workers = (opts.stages ?? [...STAGES]).map((stage) => {
     const worker = new Worker(
       stage,
-      async (job: Job) => {
-        await HANDLERS[stage](ctx, job.data as never);
-      },
+      processorOf(ctx, stage),
       {
         connection: redisOptions(ctx.config.REDIS_URL),
         prefix: ctx.config.QUEUE_PREFIX,
@@ -54,6 +46,11 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
         lockDuration: ctx.config.JOB_LOCK_MS,
         stalledInterval: Math.max(1000, Math.floor(ctx.config.JOB_LOCK_MS / 2)),
         maxStalledCount: 3,
+        // Exponential from JOB_BACKOFF_MS, capped: an outage of an hour is retried every JOB_BACKOFF_MAX_MS.
+        settings: {
+          backoffStrategy: (attemptsMade: number, type?: string) =>
+            type === CAPPED_BACKOFF ? cappedBackoff(attemptsMade, ctx.config.JOB_BACKOFF_MS, ctx.config.JOB_BACKOFF_MAX_MS) : ctx.config.JOB_BACKOFF_MS,
+        },
       },
     );
     worker.on('failed', (job, err) => {
@@ -63,13 +60,16 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
     worker.on('error', (err) => ctx.log.error({ stage, err: err.message }, 'worker error'));
     return worker;
   });
-  if (opts.deviations ?? !opts.stages) workers.push(startDeviationSweep(ctx, opts.deviationSweepMs));
+  const sweeps = opts.deviations ?? !opts.stages;
+  if (sweeps) workers.push(startDeviationSweep(ctx, opts.deviationSweepMs));
+  const redrive = opts.redrive === false ? null : startRedrive(ctx, { everyMs: opts.redriveMs, sweepMs: sweeps ? opts.deviationSweepMs ?? DEFAULT_SWEEP_MS : undefined });
   // The vendor's daily reconciliation, where its files arrive (AVSTEMMING_DIR).
   const avstemming = (opts.deviations ?? !opts.stages) && ctx.config.AVSTEMMING_DIR ? startAvstemming(ctx) : null;
   return {
     workers,
     async close() {
       await avstemming?.close();
+      await redrive?.close();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

@@ -113,7 +113,3 @@ export async function countReturns(q: Queryable, documentId: string): Promise<nu
   return rows[0].n;
 }
 
-/** Puts the document (back) in the mail room's manual queue. */
-export async function sendBackToMailRoom(q: Queryable, documentId: string, reason: string): Promise<void> {
-  await q.query(`UPDATE documents SET status = 'manual', manual_reason = $2, updated_at = now() WHERE id = $1`, [documentId, reason]);
-}

@@ -27,6 +27,8 @@ export interface DocumentRow {
   archiveKey: string | null;
   receivedAt: Date;
   splitAt: Date | null;
+  /** The header stage ended (read, or nothing left to read). */
+  headerAt: Date | null;
   ocrAt: Date | null;
   identifiedAt: Date | null;
   attachedAt: Date | null;
@@ -36,7 +38,7 @@ export interface DocumentRow {
 
 const COLUMNS = `id, batch_id, file_name, media_type, sha256, original_key, size_bytes, vendor_metadata, external_ref,
   status, stage, manual_reason, page_count, form_number, title, tema, document_kind, person_id, confidence,
-  classification, case_id, archive_key, received_at, split_at, ocr_at, identified_at, attached_at, routed_at, archived_at`;
+  classification, case_id, archive_key, received_at, split_at, header_at, ocr_at, identified_at, attached_at, routed_at, archived_at`;
 
 function toRow(r: Record<string, any>): DocumentRow {
   return {
@@ -46,7 +48,7 @@ function toRow(r: Record<string, any>): DocumentRow {
     pageCount: r.page_count, formNumber: r.form_number, title: r.title, tema: r.tema,
     documentKind: r.document_kind, personId: r.person_id, confidence: r.confidence,
     classification: r.classification, caseId: r.case_id, archiveKey: r.archive_key, receivedAt: r.received_at,
-    splitAt: r.split_at, ocrAt: r.ocr_at, identifiedAt: r.identified_at, attachedAt: r.attached_at,
+    splitAt: r.split_at, headerAt: r.header_at, ocrAt: r.ocr_at, identifiedAt: r.identified_at, attachedAt: r.attached_at,
     routedAt: r.routed_at, archivedAt: r.archived_at,
   };
 }
@@ -106,23 +108,6 @@ const COLUMN_OF: Record<keyof Updatable, string> = {
   title: 'title', tema: 'tema', documentKind: 'document_kind', personId: 'person_id', confidence: 'confidence',
   classification: 'classification', caseId: 'case_id', archiveKey: 'archive_key',
 };
-
-export type StageStamp = 'split_at' | 'ocr_at' | 'identified_at' | 'attached_at' | 'routed_at' | 'archived_at';
-
-/**
- * Updates fields and stamps a stage as done, only if that stage was not done before.
- * Returns false when another run already did it: handlers stay idempotent under retries.
- */
-export async function completeStage(q: Queryable, id: string, stamp: StageStamp, fields: Updatable): Promise<boolean> {
-  const entries = Object.entries(fields) as Array<[keyof Updatable, unknown]>;
-  const sets = entries.map(([k], i) => `${COLUMN_OF[k]} = $${i + 2}`);
-  const { rowCount } = await q.query(
-    `UPDATE documents SET ${[...sets, `${stamp} = now()`, 'updated_at = now()'].join(', ')}
-     WHERE id = $1 AND ${stamp} IS NULL`,
-    [id, ...entries.map(([, v]) => v)],
-  );
-  return rowCount === 1;
-}
 
 export async function updateDocument(q: Queryable, id: string, fields: Updatable): Promise<void> {
   const entries = Object.entries(fields) as Array<[keyof Updatable, unknown]>;

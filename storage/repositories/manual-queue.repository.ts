@@ -62,15 +62,14 @@ export async function lockDocument(q: Queryable, id: string): Promise<{ status: 
   return rows[0] ? { status: rows[0].status, mergedInto: rows[0].merged_into } : null;
 }
 
-/** The operator's reading replaces the machine's; identification and attachment are done by hand. */
+/** The operator's reading replaces the machine's; identification and attachment are done by hand (routing is stamped by the lifecycle). */
 export async function applyManualReading(q: Queryable, documentId: string, f: {
   personId: string; tema: string; formNumber: string | null; title: string | null; kind: string; caseId: string; status: 'delivered' | 'manual'; manualReason: string | null;
 }): Promise<void> {
   await q.query(
     `UPDATE documents SET person_id = $2, tema = $3, form_number = $4, title = $5, document_kind = $6, case_id = $7,
        status = $8, manual_reason = $9, confidence = 1,
-       identified_at = coalesce(identified_at, now()), attached_at = coalesce(attached_at, now()), routed_at = now(),
-       stage = CASE WHEN archived_at IS NULL THEN 'archive' ELSE 'done' END, updated_at = now()
+       identified_at = coalesce(identified_at, now()), attached_at = coalesce(attached_at, now()), updated_at = now()
      WHERE id = $1`,
     [documentId, f.personId, f.tema, f.formNumber, f.title, f.kind, f.caseId, f.status, f.manualReason],
   );

@@ -130,20 +130,13 @@ export async function saveHeader(q: Queryable, documentId: string, pageNo: numbe
   );
 }
 
-/** Stamps the header read of a document once; false when already stamped. */
-export async function markHeaderRead(q: Queryable, documentId: string): Promise<boolean> {
-  const { rowCount } = await q.query('UPDATE documents SET header_at = now(), updated_at = now() WHERE id = $1 AND header_at IS NULL', [documentId]);
-  return rowCount === 1;
-}
-
 /**
- * Stamps OCR done once, with where the text came from. The stage only moves to identify when
- * identification has not happened yet (the fast path may be further along already).
+ * Stamps OCR done once, with where the text came from (the lifecycle runner calls it when the
+ * last page is read, and sets the stage column).
  */
 export async function markOcrDone(q: Queryable, documentId: string): Promise<boolean> {
   const { rowCount } = await q.query(
     `UPDATE documents d SET ocr_at = now(), updated_at = now(),
-       stage = CASE WHEN d.identified_at IS NULL AND d.status = 'processing' THEN 'identify' ELSE d.stage END,
        text_source = (SELECT CASE
            WHEN bool_and(p.ocr_status IN ('blank')) THEN 'none'
            WHEN bool_and(p.ocr_status IN ('pdf-text', 'blank')) THEN 'pdf'

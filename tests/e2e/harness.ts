@@ -8,12 +8,14 @@ import { Tokens } from '../../api/auth/tokens.ts';
 import { buildApi } from '../../api/server.ts';
 import { route } from '../../pipeline/route/route.ts';
 import { ROOT, type Config } from '../../schemas/config.ts';
-import { STAGES } from '../../pipeline/stages.ts';
+import { STAGES, type Stage } from '../../pipeline/stages.ts';
+import { applyOutcome, received } from '../../services/lifecycle.service.ts';
+import { routedEvents } from '../../services/routing-actions.ts';
 import type { DocumentKind } from '../../schemas/reference.ts';
 import { inTransaction } from '../../storage/db/pool.ts';
 import { createBatch } from '../../storage/repositories/batches.repository.ts';
 import { findOrOpenCase } from '../../storage/repositories/cases.repository.ts';
-import { completeStage, insertDocument, updateDocument } from '../../storage/repositories/documents.repository.ts';
+import { insertDocument } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
 import { recordDecision } from '../../storage/repositories/routing.repository.ts';
@@ -46,7 +48,7 @@ export async function startApp(overrides: Partial<Record<keyof Config, string>> 
     token: async (userId) => (await tokens.signDev(userId)).token,
     async close() {
       await app.close();
-      await Promise.all([...STAGES.map((s) => ctx.queues.byStage[s]), ctx.queues.deviations].map((q) => q.obliterate({ force: true }))).catch(() => {});
+      await Promise.all(ctx.queues.all().map((q) => q.obliterate({ force: true }))).catch(() => {});
       await ctx.close();
       await dropDatabase(config.DATABASE_URL);
     },
@@ -114,8 +116,9 @@ export interface Seed {
 }
 
 /**
- * A document as the pipeline would leave it (split, read, identified, attached, routed), written
- * straight through the repositories so browser tests need no OCR.
+ * A document as the pipeline would leave it (split, read, identified, attached, routed), through
+ * the lifecycle's own transitions (services/lifecycle.service.ts) so browser tests need no OCR.
+ * Nothing is queued: what is still to come (the archive) waits in the outbox for a re-drive.
  */
 export async function seedDocument(ctx: Context, s: Seed): Promise<{ id: string; caseId: string | null; units: string[]; batchId: string; original: Buffer }> {
   const batch = s.batchId ? { id: s.batchId } : await createBatch(ctx.db, 'seed', 'test');
@@ -124,45 +127,60 @@ export async function seedDocument(ctx: Context, s: Seed): Promise<{ id: string;
   const sha = s.contentHash ? createHash('sha256').update(first).digest('hex') : randomBytes(32).toString('hex');
   const originalKey = `originals/${sha.slice(0, 2)}/${sha}`;
   await ctx.store.put(originalKey, first, 'image/png');
-  const doc = (await insertDocument(ctx.db, { batchId: batch.id, fileName: s.fileName ?? `seed-${sha.slice(0, 6)}.png`, mediaType: 'image/png', sha256: sha, originalKey, sizeBytes: first.length, vendorMetadata: null, externalRef: null }))!;
-  await appendEvent(ctx.db, doc.id, 'received', { batchId: batch.id, file: doc.fileName, mediaType: 'image/png', channel: 'SKAN' });
-  for (const [i, lines] of pages.entries()) {
-    const key = `pages/${doc.id}/${i + 1}.png`;
-    await ctx.store.put(key, i === 0 ? first : await pagePng(lines), 'image/png');
-    await upsertPage(ctx.db, { documentId: doc.id, pageNo: i + 1, imageKey: key, width: 620, height: 877, dpi: 75 });
-    await saveOcr(ctx.db, doc.id, i + 1, { text: lines.join('\n'), confidence: 91, ms: 5 });
-  }
-  await completeStage(ctx.db, doc.id, 'split_at', { pageCount: pages.length, stage: 'ocr' });
-  await appendEvent(ctx.db, doc.id, 'split', { pages: pages.length, dpi: [75] });
-  await completeStage(ctx.db, doc.id, 'ocr_at', { stage: 'identify' });
-  await appendEvent(ctx.db, doc.id, 'ocr-done', { pages: pages.length, meanConfidence: 91, ms: 5 });
-  if (s.manual) {
-    const personId = s.manualWithPerson ? s.person?.id ?? null : null;
-    await completeStage(ctx.db, doc.id, 'identified_at', { stage: 'attach', tema: s.tema, documentKind: s.kind, personId, confidence: 0.3, formNumber: s.formNumber ?? null, classification: { reasons: [personId ? 'person id from vendor metadata' : 'no valid person id'] } });
-    await updateDocument(ctx.db, doc.id, { status: 'manual', stage: 'identify', manualReason: s.manual });
-    await appendEvent(ctx.db, doc.id, 'sent-to-manual', { stage: 'identify', reason: s.manual });
-    return { id: doc.id, caseId: null, units: [], batchId: batch.id, original: first };
-  }
+  const images: Buffer[] = [];
+  for (const [i, lines] of pages.entries()) images.push(i === 0 ? first : await pagePng(lines));
   return inTransaction(ctx.db, async (tx) => {
-    await completeStage(tx, doc.id, 'identified_at', {
-      stage: 'attach', tema: s.tema, documentKind: s.kind, personId: s.person?.id ?? null, confidence: 0.95,
-      formNumber: s.formNumber ?? null, title: s.title ?? null, classification: { reasons: ['seeded'] },
+    const doc = (await insertDocument(tx, { batchId: batch.id, fileName: s.fileName ?? `seed-${sha.slice(0, 6)}.png`, mediaType: 'image/png', sha256: sha, originalKey, sizeBytes: first.length, vendorMetadata: null, externalRef: null }))!;
+    await appendEvent(tx, doc.id, 'received', { batchId: batch.id, file: doc.fileName, mediaType: 'image/png', channel: 'SKAN' });
+    await received(tx, doc.id);
+    const at = (stage: Stage) => ({ documentId: doc.id, stage, pageNo: 0 });
+    for (const [i, img] of images.entries()) await ctx.store.put(`pages/${doc.id}/${i + 1}.png`, img, 'image/png');
+    // Split with every page's text: OCR is complete with the split, as for a born-digital file.
+    await applyOutcome(tx, at('split'), {
+      kind: 'done',
+      fields: { pageCount: pages.length },
+      events: [{ type: 'split', detail: { pages: pages.length, dpi: [75] } }],
+      write: async (q) => {
+        for (const [i, lines] of pages.entries()) {
+          await upsertPage(q, { documentId: doc.id, pageNo: i + 1, imageKey: `pages/${doc.id}/${i + 1}.png`, width: 620, height: 877, dpi: 75 });
+          await saveOcr(q, doc.id, i + 1, { text: lines.join('\n'), confidence: 91, ms: 5 });
+        }
+      },
     });
-    await appendEvent(tx, doc.id, 'classified', { formNumber: s.formNumber ?? null, tema: s.tema, kind: s.kind, confidence: 0.95, personIdentified: Boolean(s.person) });
-    let caseId: string | null = null;
-    if (s.person) {
-      const { case: sak, opened } = await findOrOpenCase(tx, s.person.id, s.tema);
-      caseId = sak.id;
-      await completeStage(tx, doc.id, 'attached_at', { caseId, stage: 'route' });
-      await appendEvent(tx, doc.id, 'attached', { caseId, opened, tema: s.tema });
+    await applyOutcome(tx, at('header'), { kind: 'done', enough: false });
+    if (s.manual) {
+      const personId = s.manualWithPerson ? s.person?.id ?? null : null;
+      await tx.query(
+        'UPDATE documents SET tema = $2, document_kind = $3, person_id = $4, confidence = 0.3, form_number = $5, classification = $6 WHERE id = $1',
+        [doc.id, s.tema, s.kind, personId, s.formNumber ?? null, { reasons: [personId ? 'person id from vendor metadata' : 'no valid person id'] }],
+      );
+      await applyOutcome(tx, at('identify'), { kind: 'manual', reason: s.manual });
+      return { id: doc.id, caseId: null, units: [], batchId: batch.id, original: first };
     }
+    await applyOutcome(tx, at('identify'), {
+      kind: 'done',
+      fields: { tema: s.tema, documentKind: s.kind, personId: s.person?.id ?? null, confidence: 0.95, formNumber: s.formNumber ?? null, title: s.title ?? null, classification: { reasons: ['seeded'] } },
+      events: [{ type: 'classified', detail: { formNumber: s.formNumber ?? null, tema: s.tema, kind: s.kind, confidence: 0.95, personIdentified: Boolean(s.person) } }],
+    });
+    let caseId: string | null = null;
+    await applyOutcome(tx, at('attach'), {
+      kind: 'done',
+      write: async (q) => {
+        if (!s.person) return;
+        const { case: sak, opened } = await findOrOpenCase(q, s.person.id, s.tema);
+        caseId = sak.id;
+        await q.query('UPDATE documents SET case_id = $2 WHERE id = $1', [doc.id, sak.id]);
+        await appendEvent(q, doc.id, 'attached', { caseId, opened, tema: s.tema });
+      },
+    });
     const decision = route({ tema: s.tema, kind: s.kind, person: s.person }, ctx.policy, ctx.directory);
-    await completeStage(tx, doc.id, 'routed_at', { stage: 'done', status: 'delivered' });
-    await recordDecision(tx, doc.id, decision);
-    const units = decision.destinations.map((d) => d.unitId);
-    await appendEvent(tx, doc.id, 'routed', { policy: decision.policyId, rule: decision.ruleId, ruleSource: decision.ruleSource, units, restricted: decision.restricted, notes: [] });
-    await appendEvent(tx, doc.id, 'delivered', { units: decision.destinations.map((d) => ({ unitId: d.unitId, unitType: d.unitType })) });
-    return { id: doc.id, caseId, units, batchId: batch.id, original: first };
+    await applyOutcome(tx, at('route'), {
+      kind: 'done',
+      fields: { status: 'delivered' },
+      write: (q) => recordDecision(q, doc.id, decision),
+      events: routedEvents(ctx, decision),
+    });
+    return { id: doc.id, caseId, units: decision.destinations.map((d) => d.unitId), batchId: batch.id, original: first };
   });
 }
 

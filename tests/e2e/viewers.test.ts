@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAccess } from '../../storage/repositories/access-log.repository.ts';
-import { archiveJob } from '../../workers/jobs/archive.job.ts';
+import { runStage } from '../../workers/runner.ts';
 import { ensureWebBuilt, launchBrowser, login, OSLO_PERSON, recordRequests, screenshot, seedDocument, startApp, type TestApp } from './harness.ts';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +20,7 @@ beforeAll(async () => {
     pages: [['Søknad om dagpenger', 'Jeg ble permittert fra jobben i mars.'], ['Vedlegg: arbeidsavtale']],
   });
   // The archive stage, as the pipeline runs it: the searchable PDF with the OCR text layer.
-  await archiveJob(t.ctx, { documentId: doc.id });
+  await runStage(t.ctx, 'archive', { documentId: doc.id });
 });
 afterAll(async () => {
   await browser?.close();

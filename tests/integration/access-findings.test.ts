@@ -19,11 +19,10 @@ import { listAccess } from '../../storage/repositories/access-log.repository.ts'
 import { listDeliveries } from '../../storage/repositories/document-actions.repository.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { listEvents } from '../../storage/repositories/events.repository.ts';
-import { routeJob } from '../../workers/jobs/route.job.ts';
-import { splitJob } from '../../workers/jobs/split.job.ts';
 import { BAERUM_PERSON, OSLO_PERSON, PROTECTED_PERSON, seedDocument } from '../e2e/harness.ts';
 import { closeTestContext, testConfig } from '../helpers/services.ts';
 import policy2010 from '../../data/policies/ekspertgruppe-2010.json' with { type: 'json' };
+import { runStage } from '../../workers/runner.ts';
 
 let ctx: Context;
 let app: FastifyInstance;
@@ -226,7 +225,7 @@ describe('issue 11: protected addresses and access', () => {
     }]);
     const report = await ingest(ctx, [{ name: 'BATCH_K6.zip', data: zip }], { batchName: 'k6', source: 'test' });
     const id = report.documents[0]!.documentId;
-    await splitJob(ctx, { documentId: id });
+    await runStage(ctx, 'split', { documentId: id });
     const doc = (await getDocument(ctx.db, id))!;
     expect(doc.status).toBe('manual');
     expect(doc.personId).toBe(PROTECTED_PERSON.id);
@@ -269,7 +268,7 @@ describe('issue 11: the API behind the web app', () => {
     // Routed to the mail room by the rules (unknown person), as the route stage does, then resolved by hand.
     const m = await seedDocument(ctx, { person: null, tema: 'DAG', kind: 'claim', manual: 'x' });
     await ctx.db.query(`UPDATE documents SET status = 'processing', attached_at = now() WHERE id = $1`, [m.id]);
-    await routeJob(ctx, { documentId: m.id });
+    await runStage(ctx, 'route', { documentId: m.id });
     expect((await getDocument(ctx.db, m.id))?.status).toBe('manual');
     expect((await call('ops', 'POST', `/api/manual/${m.id}/resolve`, { personId: OSLO_PERSON.id, tema: 'DAG', kind: 'claim' })).statusCode).toBe(200);
     const t = (await call('status', 'GET', `/api/status/${m.id}?purpose=kontroll`)).json() as { documents: Array<{ status: string; now: string; deliveries: Array<{ unitId: string }> }> };

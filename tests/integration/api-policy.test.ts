@@ -8,9 +8,9 @@ import { buildApi } from '../../api/server.ts';
 import { activePolicy, POLICY_DIR } from '../../services/policy.service.ts';
 import { latestDecision } from '../../storage/repositories/routing.repository.ts';
 import { createContext, type Context } from '../../app/context.ts';
-import { routeJob } from '../../workers/jobs/route.job.ts';
 import { BAERUM_PERSON, seedDocument } from '../e2e/harness.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';
+import { runStage } from '../../workers/runner.ts';
 
 let ctx: Context;
 /** A second process's context on the same database: what a pipeline worker sees. */
@@ -40,7 +40,7 @@ async function routeAfresh(): Promise<{ policyId: string; units: string[] }> {
   const d = await seedDocument(ctx, { person: BAERUM_PERSON, tema: 'SYK', kind: 'claim' });
   await ctx.db.query(`UPDATE documents SET routed_at = NULL, status = 'processing', stage = 'route' WHERE id = $1`, [d.id]);
   await worker.db.query('DELETE FROM deliveries WHERE document_id = $1', [d.id]);
-  await routeJob(worker, { documentId: d.id });
+  await runStage(worker, 'route', { documentId: d.id });
   const decision = (await latestDecision(worker.db, d.id))!;
   return { policyId: decision.policyId, units: decision.destinations.map((x) => x.unitId) };
 }

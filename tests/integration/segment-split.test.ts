@@ -12,11 +12,8 @@ import { listPages, saveOcr } from '../../storage/repositories/pages.repository.
 import { getSegmentInfo } from '../../storage/repositories/segments.repository.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
 import { createContext, type Context } from '../../app/context.ts';
-import { attachJob } from '../../workers/jobs/attach.job.ts';
-import { identifyJob } from '../../workers/jobs/identify.job.ts';
-import { routeJob } from '../../workers/jobs/route.job.ts';
-import { splitJob } from '../../workers/jobs/split.job.ts';
 import { testConfig, closeTestContext } from '../helpers/services.ts';
+import { runStage } from '../../workers/runner.ts';
 
 let ctx: Context;
 const person = personRegister()[3]!; // an ordinary person in Bergen
@@ -45,8 +42,8 @@ describe('splitting a loose file on separator and cover sheets (split stage)', (
     const report = await ingest(ctx, [{ name: 'stack.pdf', data: await toPdf(pages) }], { batchName: 'segment test', source: 'test' });
     const parentId = report.documents[0]!.documentId;
 
-    await splitJob(ctx, { documentId: parentId });
-    await splitJob(ctx, { documentId: parentId }); // a retry changes nothing
+    await runStage(ctx, 'split', { documentId: parentId });
+    await runStage(ctx, 'split', { documentId: parentId }); // a retry changes nothing
     const docs = await listDocuments(ctx.db, { batchId: report.batchId });
     expect(docs).toHaveLength(2);
     const child = docs.find((d) => d.id !== parentId)!;
@@ -61,9 +58,9 @@ describe('splitting a loose file on separator and cover sheets (split stage)', (
     // OCR stand-in: the form page reads as text; the cover sheet page is not needed.
     await saveOcr(ctx.db, child.id, 1, { text: '', confidence: 10, ms: 1 });
     await saveOcr(ctx.db, child.id, 2, { text: `NAV 04-01.03\nSøknad om dagpenger\nFødselsnummer: ${person.id}\nBekreftelse fra arbeidsgiver`, confidence: 90, ms: 1 });
-    await identifyJob(ctx, { documentId: child.id });
-    await attachJob(ctx, { documentId: child.id });
-    await routeJob(ctx, { documentId: child.id });
+    await runStage(ctx, 'identify', { documentId: child.id });
+    await runStage(ctx, 'attach', { documentId: child.id });
+    await runStage(ctx, 'route', { documentId: child.id });
     const done = (await getDocument(ctx.db, child.id))!;
     expect(done).toMatchObject({ tema: 'DAG', formNumber: 'NAV 04-01.03', personId: person.id, status: 'delivered' });
     expect(done.classification).toMatchObject({ coverSheet: sheet.loepenummer, missingAttachments: ['Arbeidsavtale'], needsManual: false });
@@ -74,7 +71,7 @@ describe('splitting a loose file on separator and cover sheets (split stage)', (
     const form = claimPages({ formNumber: 'NAV 04-01.03', title: 'Søknad om dagpenger', tema: 'DAG', person, kind: 'claim', pages: 2, seed: 4110 });
     const pages = [await renderPage(form[0]!, { dpi: 150, seed: 4111 }), await renderPage(form[1]!, { dpi: 150, seed: 4112 })];
     const report = await ingest(ctx, [{ name: 'plain.pdf', data: await toPdf(pages) }], { batchName: 'plain', source: 'test' });
-    await splitJob(ctx, { documentId: report.documents[0]!.documentId });
+    await runStage(ctx, 'split', { documentId: report.documents[0]!.documentId });
     expect(await listDocuments(ctx.db, { batchId: report.batchId })).toHaveLength(1);
     expect((await listPages(ctx.db, report.documents[0]!.documentId)).length).toBe(2);
   }, 60_000);

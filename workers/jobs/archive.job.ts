@@ -1,24 +1,20 @@
 import { buildArchivePdf, type ArchivePage } from '../../pipeline/archive/archive-pdf.ts';
 import { uprightColour } from '../../pipeline/archive/page-encoding.ts';
+import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
-import { inTransaction } from '../../storage/db/pool.ts';
-import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
-import { appendEvent } from '../../storage/repositories/events.repository.ts';
+import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
 import type { Context } from '../../app/context.ts';
 
 /**
- * The archive variant, stored beside the original. It needs every page's text: until OCR is
- * done this is a no-op, and the ocr job builds it when the last page is read.
+ * The archive variant, stored beside the original. It needs every page's text: the stage table
+ * starts it only when OCR and routing are both done (a join), so "wait" is only a safeguard.
  */
-export async function archiveJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
+export async function archiveJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome> {
   const doc = await getDocument(ctx.db, documentId);
-  if (!doc) throw new Error(`document ${documentId} not found`);
-  if (doc.archivedAt) return;
-  if (!doc.ocrAt) {
-    ctx.log.debug({ documentId }, 'archive waits for OCR');
-    return;
-  }
+  if (!doc) throw new FunctionalError(`dokumentet ${documentId} finnes ikke`);
+  if (doc.archivedAt) return { kind: 'done' };
+  if (!doc.ocrAt) return { kind: 'wait', for: 'ocr' };
   const pages = await listPages(ctx.db, documentId);
   // Born-digital pages are copied from the original; a document split off a file keeps its source page numbers.
   const { rows } = await ctx.db.query(`SELECT to_jsonb(d) -> 'source_pages' AS sp FROM documents d WHERE id = $1`, [documentId]);
@@ -45,9 +41,9 @@ export async function archiveJob(ctx: Context, { documentId }: DocumentJob): Pro
   const pdf = await buildArchivePdf(input, { title: doc.title ?? doc.fileName, documentId, created: doc.receivedAt });
   const key = `archive/${documentId}.pdf`;
   await ctx.store.put(key, pdf, 'application/pdf');
-  await inTransaction(ctx.db, async (tx) => {
-    if (await completeStage(tx, documentId, 'archived_at', { archiveKey: key, stage: 'done' })) {
-      await appendEvent(tx, documentId, 'archived', { bytes: pdf.length, pages: pages.length, textLayers: input.filter((p) => p.textPdf).length });
-    }
-  });
+  return {
+    kind: 'done',
+    fields: { archiveKey: key },
+    events: [{ type: 'archived', detail: { bytes: pdf.length, pages: pages.length, textLayers: input.filter((p) => p.textPdf).length } }],
+  };
 }

@@ -1,23 +1,21 @@
 import { classify, type CoverSheetHint } from '../../pipeline/identify/classify.ts';
 import { possibleIds } from '../../pipeline/identify/person-id.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
+import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
-import { inTransaction } from '../../storage/db/pool.ts';
-import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
-import { appendEvent } from '../../storage/repositories/events.repository.ts';
+import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { getCoverSheet } from '../../storage/repositories/foersteside.repository.ts';
 import { listPages } from '../../storage/repositories/pages.repository.ts';
 import { getSegmentInfo } from '../../storage/repositories/segments.repository.ts';
 import { vendorHints, vendorOcrDisagrees, vendorPageTexts } from '../../pipeline/ingest/vendor-ocr.ts';
 import type { Context } from '../../app/context.ts';
-import { sendToManual } from './manual.ts';
 
-
-export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
+/** Form, tema, kind and person, from the text (header or full), the vendor's metadata and a cover sheet. */
+export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome> {
   const doc = await getDocument(ctx.db, documentId);
-  if (!doc) throw new Error(`document ${documentId} not found`);
-  if (doc.status === 'manual') return;
-  if (!doc.identifiedAt) {
+  if (!doc) throw new FunctionalError(`dokumentet ${documentId} finnes ikke`);
+  if (doc.status === 'manual' || doc.identifiedAt) return { kind: 'done' };
+  {
     const pages = await listPages(ctx.db, documentId);
     const meanConfidence = pages.reduce((s, p) => s + (p.confidence ?? p.headerConfidence ?? 0), 0) / Math.max(1, pages.length);
     // Routing fast path: pages not read in full yet count with their header (pipeline/stages.ts).
@@ -45,16 +43,16 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
       isKnownPerson: (id) => known.has(id),
     });
     if (!coverSheet?.meta && !c.formNumber && !c.personId && !usedVendorOcr && meanConfidence < ctx.config.OCR_MIN_CONFIDENCE) {
-      return sendToManual(ctx, documentId, 'identify', `unreadable: mean OCR confidence ${Math.round(meanConfidence)}`);
+      return { kind: 'manual', reason: `unreadable: mean OCR confidence ${Math.round(meanConfidence)}` };
     }
     // An id that passes the checksum but is not in the register is not a known person.
     const person = c.personId ? (await ctx.persons.lookup([c.personId])).get(c.personId) ?? null : null;
     const reasons = person || !c.personId || c.reasons.includes('person id not in the person register') ? [...c.reasons] : [...c.reasons, 'person id not in the person register'];
     if (usedVendorOcr) reasons.push("text from the vendor's OCR (.ocr): our OCR read nothing");
     else if (vendorOcrDisagrees(text.join('\n'), vendorMeta, c.personId)) reasons.push("the vendor's OCR (.ocr) names another person id");
-    await inTransaction(ctx.db, async (tx) => {
-      const done = await completeStage(tx, documentId, 'identified_at', {
-        stage: 'attach',
+    return {
+      kind: 'done',
+      fields: {
         formNumber: c.formNumber,
         title: c.title,
         tema: c.tema,
@@ -70,9 +68,10 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
           coverSheet: c.coverSheet,
           missingAttachments: c.missingAttachments,
         },
-      });
-      if (done) {
-        await appendEvent(tx, documentId, 'classified', {
+      },
+      events: [{
+        type: 'classified',
+        detail: {
           formNumber: c.formNumber,
           tema: c.tema,
           kind: c.kind,
@@ -82,9 +81,8 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
           missingAttachments: c.missingAttachments.length,
           personIdentified: Boolean(person),
           reasons,
-        });
-      }
-    });
+        },
+      }],
+    };
   }
-  await ctx.queues.enqueue('attach', { documentId });
 }

@@ -6,15 +6,14 @@ import type { GreyRaster } from '../../pipeline/pages/analyse.ts';
 import { uprightPage as uprightByText } from '../../pipeline/ocr/upright.ts';
 import { encodePng, toGrey } from '../../pipeline/pages/normalise.ts';
 import type { DocumentJob, PageJob } from '../../pipeline/stages.ts';
+import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { SkanningMetadata } from '../../schemas/vendor-metadata.ts';
-import { inTransaction } from '../../storage/db/pool.ts';
+import type { Tx } from '../../storage/db/pool.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
-import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import {
-  countUnread, getPage, listPages, markHeaderRead, markOcrDone, saveHeader, saveNormalisation, saveOcr, type PageRow,
+  getPage, listPages, saveHeader, saveNormalisation, saveOcr, type PageRow,
 } from '../../storage/repositories/pages.repository.ts';
 import type { Context } from '../../app/context.ts';
-import { archiveJob } from './archive.job.ts';
 import { vendorHints } from '../../pipeline/ingest/vendor-ocr.ts';
 
 interface UprightPage {
@@ -48,13 +47,15 @@ const HEADER_PAGES = 2;
 
 /**
  * Routing fast path: reads only the header and footer of the first page (and the second, if the
- * first did not name both person and form or tema), ahead of full-text pages, and starts
- * identify as soon as that is enough. Otherwise identify waits for the full text (ocr job).
+ * first did not name both person and form or tema), ahead of full-text pages; `enough` starts
+ * identify at once. Otherwise identify waits for the full text. Always ends done, so the header
+ * stamp (`header_at`) is set even when there was nothing left to read (identified already, or
+ * waiting for a person): "what is missing" queries must not see a gap there.
  */
-export async function headerJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
+export async function headerJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome> {
   const doc = await getDocument(ctx.db, documentId);
-  if (!doc) throw new Error(`document ${documentId} not found`);
-  if (doc.status === 'manual' || doc.identifiedAt || !doc.splitAt) return;
+  if (!doc) throw new FunctionalError(`dokumentet ${documentId} finnes ikke`);
+  if (doc.status === 'manual' || doc.identifiedAt || doc.headerAt) return { kind: 'done', enough: false };
   const pages = await listPages(ctx.db, documentId);
   const texts: string[] = [];
   let read = 0;
@@ -96,65 +97,34 @@ export async function headerJob(ctx: Context, { documentId }: DocumentJob): Prom
       break;
     }
   }
-  // Queue identify before stamping: a crash in between only repeats the header read.
-  if (enough) await ctx.queues.enqueue('identify', { documentId });
-  await markHeaderRead(ctx.db, documentId);
   ctx.log.debug({ documentId, pages: read, ms: Math.round(ms), enough }, 'header read');
-  // A born-digital document has every page's text from the split already: no ocr job will come.
-  await finishOcr(ctx, documentId);
+  return { kind: 'done', enough };
 }
 
-/** Full-text OCR of one page; the last page to finish hands the document on. */
-export async function ocrJob(ctx: Context, { documentId, pageNo }: PageJob): Promise<void> {
+/** Full-text OCR of one page; the runner completes the document's OCR when the last page is in. */
+export async function ocrJob(ctx: Context, { documentId, pageNo }: PageJob): Promise<Outcome<Tx>> {
   const page = await getPage(ctx.db, documentId, pageNo);
-  if (!page) throw new Error(`page ${pageNo} of ${documentId} not found`);
-  // Documents made by splitting a file on cover sheets get their header read this way too.
-  if (pageNo === 1) await ctx.queues.enqueue('header', { documentId });
-  if (!page.ocrAt) {
-    const up = await uprightPage(ctx, page);
-    if (up.blank) {
-      await saveOcr(ctx.db, documentId, pageNo, { text: '', confidence: null, ms: 0, status: 'blank', attempts: 0 });
-    } else {
-      const r = await readPage(await ctx.ocr(), up.raster, up.dpi, { textPdf: true });
-      let textPdfKey: string | null = null;
-      if (r.textPdf) {
-        textPdfKey = `pages/${documentId}/${pageNo}.text.pdf`;
-        await ctx.store.put(textPdfKey, r.textPdf, 'application/pdf');
-      }
-      await inTransaction(ctx.db, async (tx) => {
-        await saveOcr(tx, documentId, pageNo, {
-          text: r.text, confidence: r.confidence, ms: r.ms, status: r.status === 'ok' ? 'done' : 'manual', words: r.words,
-          attempts: r.attempts, manualReason: r.reason ?? null, textPdfKey,
-        });
-        if (r.status === 'manual') await appendEvent(tx, documentId, 'page-needs-manual', { pageNo, reason: r.reason, attempts: r.attempts });
-      });
-      ctx.log.debug({ documentId, pageNo, ms: r.ms, attempts: r.attempts, status: r.status, confidence: Math.round(r.confidence ?? 0) }, 'page read');
-    }
+  if (!page) throw new FunctionalError(`side ${pageNo} av ${documentId} finnes ikke`);
+  if (page.ocrAt) return { kind: 'done' };
+  const up = await uprightPage(ctx, page);
+  if (up.blank) {
+    return { kind: 'done', write: async (tx) => { await saveOcr(tx, documentId, pageNo, { text: '', confidence: null, ms: 0, status: 'blank', attempts: 0 }); } };
   }
-  await finishOcr(ctx, documentId);
-}
-
-/** When every page has its text: stamp OCR done, start identify, and build the archive if routing was first. */
-async function finishOcr(ctx: Context, documentId: string): Promise<void> {
-  if ((await countUnread(ctx.db, documentId)) > 0) return;
-  // Last page read: whichever job gets here first records it; the rest is idempotent.
-  const pages = await listPages(ctx.db, documentId);
-  await inTransaction(ctx.db, async (tx) => {
-    if (await markOcrDone(tx, documentId)) {
-      const read = pages.filter((p) => p.ocrStatus === 'done');
-      await appendEvent(tx, documentId, 'ocr-done', {
-        pages: pages.length,
-        meanConfidence: Math.round(read.reduce((s, p) => s + (p.confidence ?? 0), 0) / Math.max(1, read.length)),
-        ms: pages.reduce((s, p) => s + (p.ocrMs ?? 0), 0),
-        blank: pages.filter((p) => p.ocrStatus === 'blank').length,
-        manual: pages.filter((p) => p.ocrStatus === 'manual').length,
-        pdfText: pages.filter((p) => p.ocrStatus === 'pdf-text').length,
+  const r = await readPage(await ctx.ocr(), up.raster, up.dpi, { textPdf: true });
+  let textPdfKey: string | null = null;
+  if (r.textPdf) {
+    textPdfKey = `pages/${documentId}/${pageNo}.text.pdf`;
+    await ctx.store.put(textPdfKey, r.textPdf, 'application/pdf');
+  }
+  ctx.log.debug({ documentId, pageNo, ms: r.ms, attempts: r.attempts, status: r.status, confidence: Math.round(r.confidence ?? 0) }, 'page read');
+  return {
+    kind: 'done',
+    events: r.status === 'manual' ? [{ type: 'page-needs-manual', detail: { pageNo, reason: r.reason, attempts: r.attempts } }] : [],
+    write: async (tx) => {
+      await saveOcr(tx, documentId, pageNo, {
+        text: r.text, confidence: r.confidence, ms: r.ms, status: r.status === 'ok' ? 'done' : 'manual', words: r.words,
+        attempts: r.attempts, manualReason: r.reason ?? null, textPdfKey,
       });
-    }
-  });
-  // Without a sufficient header read, identify starts now (a no-op if it ran already).
-  await ctx.queues.enqueue('identify', { documentId });
-  // Routing may have finished first: then the archive waited for this.
-  const doc = await getDocument(ctx.db, documentId);
-  if (doc?.routedAt && !doc.archivedAt) await archiveJob(ctx, { documentId });
+    },
+  };
 }

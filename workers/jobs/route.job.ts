@@ -1,54 +1,41 @@
 import { route } from '../../pipeline/route/route.ts';
+import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
 import type { DocumentKind } from '../../schemas/reference.ts';
-import { inTransaction } from '../../storage/db/pool.ts';
-import { completeStage, getDocument } from '../../storage/repositories/documents.repository.ts';
-import { appendEvent } from '../../storage/repositories/events.repository.ts';
+import type { Tx } from '../../storage/db/pool.ts';
+import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { routingPerson } from '../../storage/person-register/person-register.ts';
 import { recordDecision } from '../../storage/repositories/routing.repository.ts';
 import { activePolicy } from '../../services/policy.service.ts';
+import { routedEvents } from '../../services/routing-actions.ts';
 import type { Context } from '../../app/context.ts';
 
-export async function routeJob(ctx: Context, { documentId }: DocumentJob): Promise<void> {
+/** Routes by the policy in force; a rule that names the mail room leaves the document to a person (it is still archived). */
+export async function routeJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome<Tx>> {
   const doc = await getDocument(ctx.db, documentId);
-  if (!doc) throw new Error(`document ${documentId} not found`);
-  if (!doc.routedAt) {
-    const person = doc.personId ? await routingPerson(ctx.persons, doc.personId) : null;
-    const decision = route(
-      {
-        tema: doc.tema ?? 'UKJ',
-        kind: (doc.documentKind ?? 'other') as DocumentKind,
-        person,
-        needsManual: Boolean((doc.classification as { needsManual?: boolean } | null)?.needsManual),
-      },
-      await activePolicy(ctx),
-      ctx.directory,
-    );
-    const manual = decision.destinations.some((d) => d.unitType === 'manual');
-    await inTransaction(ctx.db, async (tx) => {
-      const done = await completeStage(tx, documentId, 'routed_at', {
-        stage: 'archive',
-        status: manual ? 'manual' : 'delivered',
-        manualReason: manual ? `routing rule ${decision.ruleId}${decision.notes.length ? `: ${decision.notes.join('; ')}` : ''}` : null,
-      });
-      if (!done) return;
-      await recordDecision(tx, documentId, decision);
-      await appendEvent(tx, documentId, 'routed', {
-        policy: decision.policyId,
-        rule: decision.ruleId,
-        ruleSource: decision.ruleSource,
-        units: decision.destinations.map((d) => d.unitId),
-        restricted: decision.restricted,
-        notes: decision.notes,
-      });
-      if (manual) {
-        await appendEvent(tx, documentId, 'sent-to-manual', { stage: 'route', reason: `rule ${decision.ruleId}` });
-      } else {
-        await appendEvent(tx, documentId, 'delivered', {
-          units: decision.destinations.map((d) => ({ unitId: d.unitId, unitType: d.unitType, name: ctx.directory.unit(d.unitId)?.name })),
-        });
-      }
-    });
-  }
-  await ctx.queues.enqueue('archive', { documentId });
+  if (!doc) throw new FunctionalError(`dokumentet ${documentId} finnes ikke`);
+  if (doc.routedAt) return { kind: 'done' };
+  const person = doc.personId ? await routingPerson(ctx.persons, doc.personId) : null;
+  const decision = route(
+    {
+      tema: doc.tema ?? 'UKJ',
+      kind: (doc.documentKind ?? 'other') as DocumentKind,
+      person,
+      needsManual: Boolean((doc.classification as { needsManual?: boolean } | null)?.needsManual),
+    },
+    await activePolicy(ctx),
+    ctx.directory,
+  );
+  // A policy that resolves to no unit at all is a fault in the rule data, not in the document: a person must look.
+  if (decision.destinations.length === 0) throw new FunctionalError(`regel ${decision.ruleId}: ingen enhet å sende til`);
+  const manual = decision.destinations.some((d) => d.unitType === 'manual');
+  return {
+    kind: 'done',
+    fields: {
+      status: manual ? 'manual' : 'delivered',
+      manualReason: manual ? `routing rule ${decision.ruleId}${decision.notes.length ? `: ${decision.notes.join('; ')}` : ''}` : null,
+    },
+    write: (tx) => recordDecision(tx, documentId, decision),
+    events: routedEvents(ctx, decision, manual ? { manual: `rule ${decision.ruleId}` } : {}),
+  };
 }

@@ -1,32 +1,30 @@
 import { readPageMarks, type PageMarks } from '../../pipeline/foersteside/barcode.ts';
+import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { PageImage } from '../../pipeline/pages/page-image.ts';
 import { segmentPages, type Segment } from '../../pipeline/segment/segment.ts';
-import { inTransaction } from '../../storage/db/pool.ts';
-import { completeStage, type DocumentRow } from '../../storage/repositories/documents.repository.ts';
+import { inTransaction, type Tx } from '../../storage/db/pool.ts';
+import type { DocumentRow } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
-import { listPages, saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
-import { ensureSplitDocuments, getSegmentInfo, listSplitDocuments, setSegmentInfo } from '../../storage/repositories/segments.repository.ts';
+import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
+import { ensureSplitDocuments, setSegmentInfo } from '../../storage/repositories/segments.repository.ts';
 import type { Context } from '../../app/context.ts';
-import { sendToManual } from './manual.ts';
 
 /**
  * Part of the split stage: reads the page barcodes; a loose file (no vendor XML) holding cover
- * sheets or separator sheets becomes one document per segment. Returns true when it has done
- * the split stage's work itself (stored pages, stamped the stage, queued OCR).
+ * sheets or separator sheets becomes one document per segment. Returns the split's outcome with
+ * every document made (the runner stamps each and starts their reading: the fan-out), or null
+ * when the file is one plain document.
  */
-export async function splitIntoDocuments(ctx: Context, doc: DocumentRow, pages: PageImage[]): Promise<boolean> {
+export async function splitIntoDocuments(ctx: Context, doc: DocumentRow, pages: PageImage[]): Promise<Outcome<Tx> | null> {
   const marks: PageMarks[] = [];
   for (const p of pages) marks.push(await readPageMarks(p.png));
   const vendor = doc.vendorMetadata !== null;
   const segments: Segment[] = vendor
     ? [{ pages: pages.map((_, i) => i), coverSheet: marks.find((m) => m.coverSheet)?.coverSheet ?? null, startedBy: 'start' }]
     : segmentPages(marks);
-  if (segments.length === 0) {
-    await sendToManual(ctx, doc.id, 'split', 'only separator sheets in the file');
-    return true;
-  }
+  if (segments.length === 0) throw new FunctionalError('only separator sheets in the file');
   const single = segments.length === 1 && segments[0]!.pages.length === pages.length;
-  if (single && !segments[0]!.coverSheet) return false;
+  if (single && !segments[0]!.coverSheet) return null;
 
   const children = await inTransaction(ctx.db, async (tx) => {
     const made = await ensureSplitDocuments(tx, doc, segments.length);
@@ -45,37 +43,38 @@ export async function splitIntoDocuments(ctx: Context, doc: DocumentRow, pages: 
       const key = `pages/${id}/${n + 1}.png`;
       await ctx.store.put(key, page.png, 'image/png');
       await upsertPage(ctx.db, { documentId: id, pageNo: n + 1, imageKey: key, width: page.width, height: page.height, dpi: page.dpi });
-      // Born-digital page: its own text, as split.job stores it (the ocr job skips pages already read).
+      // Born-digital page: its own text, as split.job stores it (OCR starts only for pages not read).
       if (page.text) await saveOcr(ctx.db, id, n + 1, { text: page.text.text, confidence: 100, ms: 0, status: 'pdf-text', words: page.text.words, attempts: 0 });
     }
-    const coverAt = seg.coverSheet ? seg.pages.findIndex((i) => marks[i]!.coverSheet === seg.coverSheet) : -1;
-    await inTransaction(ctx.db, async (tx) => {
-      await setSegmentInfo(tx, id, {
-        coverSheet: seg.coverSheet,
-        coverSheetPage: coverAt >= 0 ? coverAt + 1 : null,
-        splitFrom: k === 0 ? null : doc.id,
+  }
+  const made = segments.map((seg, k) => ({
+    documentId: ids[k]!,
+    fields: { pageCount: seg.pages.length },
+    events: [{
+      type: 'split' as const,
+      detail: {
+        pages: seg.pages.length,
         sourcePages: seg.pages.map((i) => i + 1),
-      });
-      if (await completeStage(tx, id, 'split_at', { pageCount: seg.pages.length, stage: 'ocr' })) {
-        await appendEvent(tx, id, 'split', {
-          pages: seg.pages.length,
-          sourcePages: seg.pages.map((i) => i + 1),
+        coverSheet: seg.coverSheet,
+        ...(k === 0 && segments.length > 1 ? { documents: segments.length, splitInto: ids } : {}),
+      },
+    }],
+  }));
+  return {
+    kind: 'done',
+    fields: made[0]!.fields,
+    events: made[0]!.events,
+    parts: made.slice(1),
+    write: async (tx) => {
+      for (const [k, seg] of segments.entries()) {
+        const coverAt = seg.coverSheet ? seg.pages.findIndex((i) => marks[i]!.coverSheet === seg.coverSheet) : -1;
+        await setSegmentInfo(tx, ids[k]!, {
           coverSheet: seg.coverSheet,
-          ...(k === 0 && segments.length > 1 ? { documents: segments.length, splitInto: ids } : {}),
+          coverSheetPage: coverAt >= 0 ? coverAt + 1 : null,
+          splitFrom: k === 0 ? null : doc.id,
+          sourcePages: seg.pages.map((i) => i + 1),
         });
       }
-    });
-  }
-  await enqueueSplitOcr(ctx, doc.id);
-  return true;
-}
-
-/** Queues the header read and OCR for a split file's documents (safe to repeat: job ids are per document and page). */
-export async function enqueueSplitOcr(ctx: Context, parentId: string): Promise<void> {
-  const children = await listSplitDocuments(ctx.db, parentId);
-  if (children.length === 0 && !(await getSegmentInfo(ctx.db, parentId))?.coverSheet) return; // not split here: split.job queues it
-  for (const id of [parentId, ...children]) {
-    await ctx.queues.enqueue('header', { documentId: id });
-    for (const page of await listPages(ctx.db, id)) if (!page.ocrAt) await ctx.queues.enqueue('ocr', { documentId: id, pageNo: page.pageNo });
-  }
+    },
+  };
 }

@@ -1,0 +1,64 @@
+import type { Job } from 'bullmq';
+import { FunctionalError, isOutage, type Outcome } from '../pipeline/outcome.ts';
+import type { JobData, Stage, Step } from '../pipeline/stages.ts';
+import type { Tx } from '../storage/db/pool.ts';
+import { rememberVendorPerson, transition } from '../services/lifecycle.service.ts';
+import type { Context } from '../app/context.ts';
+import { STAGE_NB } from '../services/timeline-text.ts';
+import { archiveJob } from './jobs/archive.job.ts';
+import { attachJob } from './jobs/attach.job.ts';
+import { identifyJob } from './jobs/identify.job.ts';
+import { headerJob, ocrJob } from './jobs/ocr.job.ts';
+import { routeJob } from './jobs/route.job.ts';
+import { splitJob } from './jobs/split.job.ts';
+
+/** The typed job map: each stage's handler gets the payload its name says, and returns an outcome. */
+export const HANDLERS: { [S in Stage]: (ctx: Context, data: JobData[S]) => Promise<Outcome<Tx>> } = {
+  split: splitJob,
+  header: headerJob,
+  ocr: ocrJob,
+  identify: identifyJob,
+  attach: attachJob,
+  route: routeJob,
+  archive: archiveJob,
+};
+
+const stepOf = <S extends Stage>(stage: S, data: JobData[S]): Step => ({
+  documentId: data.documentId, stage, pageNo: 'pageNo' in data ? (data as { pageNo: number }).pageNo : 0,
+});
+
+/**
+ * Runs one stage and applies what it found (services/lifecycle.service.ts). The two failure
+ * families are decided here, by type, never where they are thrown:
+ * - functional (FunctionalError, or a handler's "needs a person"): the document goes to the
+ *   manual queue with the reason; the job ends without a retry;
+ * - technical: an outage (isOutage) is thrown back and retried with capped backoff for as long as
+ *   it lasts; any other error is retried JOB_ATTEMPTS times and then left to a person as well,
+ *   so no document sits in a failed job.
+ */
+export async function runStage<S extends Stage>(ctx: Context, stage: S, data: JobData[S], attemptsMade = 0): Promise<Outcome['kind']> {
+  const at = stepOf(stage, data);
+  let outcome: Outcome<Tx>;
+  try {
+    outcome = await HANDLERS[stage](ctx, data);
+  } catch (err) {
+    if (err instanceof FunctionalError) {
+      outcome = { kind: 'manual', reason: err.reason };
+    } else if (isOutage(err) || attemptsMade + 1 < ctx.config.JOB_ATTEMPTS) {
+      throw err;
+    } else {
+      // A fault that is no outage and survives every retry: a person must look (the cause is logged, not shown).
+      ctx.log.error({ documentId: at.documentId, stage, pageNo: at.pageNo || undefined, attempts: attemptsMade + 1, err: (err as Error).message }, 'stage gave up; document sent to manual queue');
+      outcome = { kind: 'manual', reason: `teknisk feil: steget «${STAGE_NB[stage] ?? stage}» lyktes ikke etter ${attemptsMade + 1} forsøk; meld fra til drift og send dokumentet videre for hånd` };
+    }
+  }
+  if (outcome.kind === 'manual') await rememberVendorPerson(ctx, at.documentId);
+  await transition(ctx, at, outcome);
+  if (outcome.kind === 'manual') ctx.log.info({ documentId: at.documentId, stage }, 'document sent to manual queue');
+  return outcome.kind;
+}
+
+/** The BullMQ processor of a stage's queue. */
+export function processorOf(ctx: Context, stage: Stage): (job: Job) => Promise<Outcome['kind']> {
+  return (job) => runStage(ctx, stage, job.data as never, job.attemptsMade);
+}
