@@ -38,22 +38,28 @@ const stepOf = <S extends Stage>(stage: S, data: JobData[S]): Step => ({
  */
 export async function runStage<S extends Stage>(ctx: Context, stage: S, data: JobData[S], attemptsMade = 0): Promise<Outcome['kind']> {
   const at = stepOf(stage, data);
+  // A fault that is no outage and survives every retry: a person must look (the cause is logged, not shown).
+  const giveUp = (err: unknown): Outcome<Tx> | null => {
+    if (isOutage(err) || attemptsMade + 1 < ctx.config.JOB_ATTEMPTS) return null;
+    ctx.log.error({ documentId: at.documentId, stage, pageNo: at.pageNo || undefined, attempts: attemptsMade + 1, err: (err as Error).message }, 'stage gave up; document sent to manual queue');
+    return { kind: 'manual', reason: `teknisk feil: steget «${STAGE_NB[stage] ?? stage}» lyktes ikke etter ${attemptsMade + 1} forsøk; meld fra til drift og send dokumentet videre for hånd` };
+  };
   let outcome: Outcome<Tx>;
   try {
     outcome = await HANDLERS[stage](ctx, data);
   } catch (err) {
-    if (err instanceof FunctionalError) {
-      outcome = { kind: 'manual', reason: err.reason };
-    } else if (isOutage(err) || attemptsMade + 1 < ctx.config.JOB_ATTEMPTS) {
-      throw err;
-    } else {
-      // A fault that is no outage and survives every retry: a person must look (the cause is logged, not shown).
-      ctx.log.error({ documentId: at.documentId, stage, pageNo: at.pageNo || undefined, attempts: attemptsMade + 1, err: (err as Error).message }, 'stage gave up; document sent to manual queue');
-      outcome = { kind: 'manual', reason: `teknisk feil: steget «${STAGE_NB[stage] ?? stage}» lyktes ikke etter ${attemptsMade + 1} forsøk; meld fra til drift og send dokumentet videre for hånd` };
-    }
+    if (err instanceof FunctionalError) outcome = { kind: 'manual', reason: err.reason };
+    else outcome = giveUp(err) ?? (() => { throw err; })();
   }
   if (outcome.kind === 'manual') await rememberVendorPerson(ctx, at.documentId);
-  await transition(ctx, at, outcome);
+  try {
+    await transition(ctx, at, outcome);
+  } catch (err) {
+    // Applying failed (the stage's own writes, or the database went away): retried like the stage itself.
+    const manual = outcome.kind === 'manual' ? null : giveUp(err);
+    if (!manual) throw err;
+    await transition(ctx, at, (outcome = manual));
+  }
   if (outcome.kind === 'manual') ctx.log.info({ documentId: at.documentId, stage }, 'document sent to manual queue');
   return outcome.kind;
 }

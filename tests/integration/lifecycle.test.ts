@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+// @ts-expect-error s3rver ships no types
+import S3rver from '@20minutes/s3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimPages } from '../../fixtures/claim-content.ts';
 import { toPdf } from '../../fixtures/documents.ts';
@@ -185,4 +190,44 @@ describe('one owner of a document\'s life (real PostgreSQL and Redis)', () => {
     await expectOnce(ctx, id);
     expect(await redrive(ctx, { graceMs: 0 })).toEqual({ due: 0, live: 0, queued: 0 });
   }, 360_000);
+});
+
+describe('an outage longer than the retry budget (object store down)', () => {
+  it('keeps retrying with capped backoff instead of failing, and the document moves when the store is back', async () => {
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'intake-s3-outage-'));
+    const start = async (port = 0) => {
+      const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory });
+      return { server, port: ((await server.run()) as net.AddressInfo).port };
+    };
+    let s3 = await start();
+    const ctx = await createContext(testConfig({
+      S3_ENDPOINT: `http://127.0.0.1:${s3.port}`, S3_ACCESS_KEY: 'S3RVER', S3_SECRET_KEY: 'S3RVER', S3_BUCKET: 'outage',
+      JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '100', JOB_BACKOFF_MAX_MS: '400',
+    }), 'test', { ocrSize: 1 });
+    let workers: RunningWorkers | undefined;
+    try {
+      const report = await ingest(ctx, [{ name: 'outage.pdf', data: await claimPdf(8) }], { batchName: 'outage', source: 'test' });
+      const id = report.documents[0]!.documentId;
+      await s3.server.close();
+      workers = startWorkers(ctx, { concurrency: 1, stages: ['split'], redrive: false });
+      // Well past JOB_ATTEMPTS (2): still retrying, never failed, never sent to a person.
+      const job = await waitFor(async () => {
+        const j = await ctx.queues.byStage.split.getJob(`split-${id}`);
+        return j && j.attemptsMade >= 6 ? j : null;
+      }, 60_000, 'six failed attempts');
+      expect(['delayed', 'waiting', 'active']).toContain(await job.getState());
+      expect((await getDocument(ctx.db, id))!.status).toBe('processing');
+      // Capped: six retries with a 400 ms cap take seconds, not 100 ms * 2^6.
+      s3 = await start(s3.port);
+      const done = await waitFor(async () => (await getDocument(ctx.db, id))?.splitAt ? getDocument(ctx.db, id) : null, 60_000, 'the split once the store is back');
+      expect(done!.status).toBe('processing');
+      expect((await listEvents(ctx.db, [id])).filter((e) => e.type === 'split')).toHaveLength(1);
+    } finally {
+      await workers?.close();
+      await Promise.all(ctx.queues.all().map((q) => q.obliterate({ force: true }))).catch(() => {});
+      await closeTestContext(ctx);
+      await s3.server.close().catch(() => {});
+      await rm(directory, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
