@@ -135,6 +135,19 @@ export async function received(tx: Tx, documentId: string): Promise<StepRow[]> {
   return openSteps(tx, [{ documentId, stage: 'split', pageNo: 0 }]);
 }
 
+/**
+ * Pages changed hands (a person split a document or merged two): every page not read yet is
+ * read where it now belongs. Steps of pages that moved away find no page and end as "wait".
+ */
+export async function pagesMoved(tx: Tx, documentIds: string[]): Promise<StepRow[]> {
+  const opened: StepRow[] = [];
+  for (const id of documentIds) {
+    const facts = await lockFacts(tx, id);
+    if (facts && !facts.merged) opened.push(...(await openSteps(tx, facts.unread.map((pageNo) => ({ documentId: id, stage: 'ocr' as const, pageNo })))));
+  }
+  return opened;
+}
+
 /** A document merged into another: its steps end here. */
 export async function endSteps(tx: Tx, documentId: string): Promise<void> {
   await closeAllSteps(tx, documentId);
@@ -165,12 +178,15 @@ export async function transition(ctx: Ctx, at: Step, outcome: Outcome<Tx>, opts:
   return steps;
 }
 
-/** Runs `fn` in a transaction whose lifecycle transitions are queued after commit. */
-export async function withTransitions<T>(ctx: Ctx, fn: (tx: Tx, apply: (at: Step, outcome: Outcome<Tx>, opts?: ApplyOptions) => Promise<void>) => Promise<T>): Promise<T> {
+/** Runs `fn` in a transaction; the steps its lifecycle transitions open (`apply`, or given to `later`) are queued after commit. */
+export async function withTransitions<T>(
+  ctx: Ctx,
+  fn: (tx: Tx, apply: (at: Step, outcome: Outcome<Tx>, opts?: ApplyOptions) => Promise<void>, later: (steps: StepRow[]) => void) => Promise<T>,
+): Promise<T> {
   const opened: StepRow[] = [];
   const result = await inTransaction(ctx.db, (tx) => fn(tx, async (at, outcome, opts) => {
     opened.push(...(await applyOutcome(tx, at, outcome, opts)));
-  }));
+  }, (steps) => opened.push(...steps)));
   await enqueueSteps(ctx, opened);
   return result;
 }

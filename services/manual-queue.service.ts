@@ -18,7 +18,7 @@ import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from 
 import { manualReasonNb } from './reason-text.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 import { decideRoute, goesToMailRoom, routedEvents } from './routing-actions.ts';
-import { endSteps, withTransitions } from './lifecycle.service.ts';
+import { endSteps, pagesMoved, withTransitions } from './lifecycle.service.ts';
 import { recordDecision } from '../storage/repositories/routing.repository.ts';
 
 type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'config' | 'log'> & Partial<Pick<Context, 'persons'>>;
@@ -203,12 +203,13 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
 export async function splitManual(ctx: Ctx, actor: Actor, id: string, fromPage: number): Promise<{ documentId: string; newDocumentId: string }> {
   const doc = await manualDocument(ctx, actor, id, 'manual:split');
   if (!doc.pageCount || fromPage < 2 || fromPage > doc.pageCount) throw new InvalidInputError(`kan bare dele fra side 2 til ${doc.pageCount ?? 0}`);
-  const newId = await inTransaction(ctx.db, async (tx) => {
+  const newId = await withTransitions(ctx, async (tx, _apply, later) => {
     await stillManual(tx, id);
     const created = await splitOff(tx, id, fromPage, actor.user.id);
     await addCorrection(tx, { documentId: id, field: 'split', machineValue: String(doc.pageCount), correctedValue: `${fromPage}:${created}`, correctedBy: actor.user.id });
     await appendEvent(tx, id, 'split-off', { fromPage, newDocumentId: created, by: actor.user.id });
     await appendEvent(tx, created, 'split-off', { fromDocumentId: id, fromPage, by: actor.user.id });
+    later(await pagesMoved(tx, [id, created]));
     return created;
   });
   return { documentId: id, newDocumentId: newId };
@@ -219,13 +220,14 @@ export async function mergeManual(ctx: Ctx, actor: Actor, id: string, otherId: s
   if (id === otherId) throw new InvalidInputError('kan ikke slå et dokument sammen med seg selv');
   await manualDocument(ctx, actor, id, 'manual:merge');
   await manualDocument(ctx, actor, otherId, 'manual:merge');
-  await inTransaction(ctx.db, async (tx) => {
+  await withTransitions(ctx, async (tx, _apply, later) => {
     for (const x of [id, otherId].sort()) await stillManual(tx, x);
     await mergeInto(tx, id, otherId);
     await addCorrection(tx, { documentId: id, field: 'merge', machineValue: null, correctedValue: otherId, correctedBy: actor.user.id });
     await appendEvent(tx, id, 'merged', { from: otherId, by: actor.user.id });
     await appendEvent(tx, otherId, 'merged', { into: id, by: actor.user.id });
     await endSteps(tx, otherId);
+    later(await pagesMoved(tx, [id]));
   });
   return { documentId: id, pages: (await getDocument(ctx.db, id))?.pageCount ?? 0 };
 }

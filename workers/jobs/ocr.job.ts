@@ -104,7 +104,8 @@ export async function headerJob(ctx: Context, { documentId }: DocumentJob): Prom
 /** Full-text OCR of one page; the runner completes the document's OCR when the last page is in. */
 export async function ocrJob(ctx: Context, { documentId, pageNo }: PageJob): Promise<Outcome<Tx>> {
   const page = await getPage(ctx.db, documentId, pageNo);
-  if (!page) throw new FunctionalError(`side ${pageNo} av ${documentId} finnes ikke`);
+  // A person moved the page to another document (split or merge): it is read there.
+  if (!page) return { kind: 'wait', for: 'the page in its new document' };
   if (page.ocrAt) return { kind: 'done' };
   const up = await uprightPage(ctx, page);
   if (up.blank) {
