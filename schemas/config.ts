@@ -89,6 +89,10 @@ const ConfigSchema = z.object({
   AVSTEMMING_DIR: z.string().optional(),
   /** When the scheduled reconciliation runs (cron, Europe/Oslo): 07:00 on weekdays. */
   AVSTEMMING_CRON: z.string().default('0 7 * * 1-5'),
+  /** When the classifier is retrained from the mail room's corrections (cron, Europe/Oslo): 02:30 on Sundays. Empty: by hand only. */
+  LEARNING_CRON: z.string().default('30 2 * * 0'),
+  /** The ceiling of wrong automatic decisions the learnt thresholds hold, per field and tema (0.005 = 0.5 %). */
+  LEARNING_ERROR_CEILING: z.coerce.number().gt(0).lt(0.5).default(0.005),
   NODE_ENV: z.string().optional(),
 }).superRefine((c, ctx) => {
   if (c.PERSON_REGISTER === 'pdl') {

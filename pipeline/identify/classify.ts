@@ -62,6 +62,25 @@ export interface Classification {
   /** Expected attachments (from the cover sheet) that did not arrive. */
   missingAttachments: string[];
   reasons: string[];
+  /**
+   * How sure each field is on its own, 0..1 (issue 13): the thresholds learnt from the mail room's
+   * corrections are set per field and tema on these. `form` is null when no form number was claimed.
+   */
+  fields: FieldConfidence;
+}
+
+export interface FieldConfidence {
+  tema: number;
+  person: number;
+  form: number | null;
+}
+
+/** How sure the person id is, by how it was found (the learnt thresholds calibrate these scores). */
+function personScore(how: { cover: boolean; hit: PersonIdHit | null; vendor: boolean; disagrees: boolean; known: boolean | null }): number {
+  let p = how.cover ? 0.99 : how.hit ? (how.hit.repaired ? 0.85 : how.hit.corrected ? 0.9 : how.hit.role === 'applicant' ? 0.98 : 0.8) : how.vendor ? 0.9 : 0;
+  if (how.disagrees) p = Math.min(p, 0.6);
+  if (how.known === false) p = Math.min(p, 0.2);
+  return p;
 }
 
 /** Reason text when one misread digit of the id was repaired because exactly one registered person fits. */
@@ -117,6 +136,8 @@ export function classify(input: ClassifyInput): Classification {
   let confidence = 0;
   let candidates: Candidate[] = [];
   let missingAttachments: string[] = [];
+  // The content classifier's evidence before the hand-set caps: the learnt thresholds judge it by the corrections.
+  let contentScore: number | null = null;
 
   const meta = cover?.meta ?? null;
   if (cover && !meta) reasons.push('cover sheet with unknown løpenummer');
@@ -189,10 +210,12 @@ export function classify(input: ClassifyInput): Classification {
         // text; a text that names no benefit, or several, is doubt whatever the classifier says.
         const named = namedBenefits(text);
         let pTema = t.p;
+        let uncapped: number;
         const only = named.size === 1 ? [...named][0]! : null;
         const pOnly = only ? (pred.tema.find((c) => c.label === only)?.p ?? 0) : 0;
         if (only && only === tema) {
           pTema = Math.max(pTema, model!.model.agreement.precision);
+          uncapped = pTema;
           reasons.push(`the text names the benefit (${tema})`);
         } else if (only && pOnly >= NAMED_MIN_P) {
           // The text names one benefit and only that one ("jeg mottar sykepenger"): the name
@@ -200,11 +223,15 @@ export function classify(input: ClassifyInput): Classification {
           reasons.push(`the text names only ${only} (classifier preferred ${tema}, p=${round(t.p)}; ${only} p=${round(pOnly)})`);
           tema = only;
           pTema = NAMED_ONLY;
+          uncapped = pTema;
           candidates = [{ tema: only, p: round(pOnly), ...(k ? { kind: k.label } : {}) }, ...candidates.filter((c) => c.tema !== only)].slice(0, 3);
         } else {
+          // Scaled rather than cut: below every named case, but still ordered by the classifier's probability.
+          uncapped = UNNAMED_MAX * t.p;
           pTema = Math.min(pTema, UNNAMED_MAX);
           reasons.push(named.has(tema) ? `the text also names ${[...named].filter((x) => x !== tema).join(', ')}` : `the text does not name the benefit (${tema})`);
         }
+        contentScore = KIND_MATTERS.has(tema) && k ? uncapped * k.p : uncapped;
         // Wording is weaker evidence than a printed form number: never above CONTENT_MAX.
         confidence = Math.min(CONTENT_MAX, KIND_MATTERS.has(tema) && k ? pTema * k.p : pTema);
         const threshold = model!.threshold;
@@ -216,11 +243,13 @@ export function classify(input: ClassifyInput): Classification {
         if (input.vendor.tema === tema) confidence = Math.max(confidence, 0.9);
         else confidence = tema === 'UKJ' ? 0.8 : Math.min(confidence, 0.5);
         tema = input.vendor.tema;
+        contentScore = null;
         reasons.push('tema from vendor metadata');
       }
     }
   }
 
+  const formConfidence = formNumber ? confidence : null;
   // Person: the cover sheet's user, else the applicant's id in the text, else the vendor's brukerId.
   const { hit, all } = pickPerson(firstTwo.length ? [...firstTwo, ...texts.slice(2)] : [], input.isKnownPerson);
   const vendorId = input.vendor?.brukerId && isValidPersonId(input.vendor.brukerId) ? input.vendor.brukerId : null;
@@ -237,6 +266,8 @@ export function classify(input: ClassifyInput): Classification {
   if (!coverId && vendorId && hit && hit.id !== vendorId) reasons.push('vendor brukerId disagrees with the text');
   if (personId && input.isKnownPerson && !input.isKnownPerson(personId)) reasons.push('person id not in the person register');
 
+  const disagrees = Boolean((coverId && hit && hit.id !== coverId) || (!coverId && vendorId && hit && hit.id !== vendorId));
+  const person = personScore({ cover: Boolean(coverId), hit: coverId ? null : hit, vendor: Boolean(vendorId), disagrees, known: personId && input.isKnownPerson ? input.isKnownPerson(personId) : null });
   const threshold = candidates.length ? (input.content ?? contentClassifier())?.threshold ?? STRUCTURED_THRESHOLD : STRUCTURED_THRESHOLD;
   const needsManual = tema === 'UKJ' || confidence < threshold;
   return {
@@ -252,6 +283,7 @@ export function classify(input: ClassifyInput): Classification {
     coverSheet: cover?.loepenummer ?? null,
     missingAttachments,
     reasons,
+    fields: { tema: round(tema === 'UKJ' ? 0 : contentScore ?? confidence), person: personId ? person : 0, form: formConfidence === null ? null : round(formConfidence) },
   };
 }
 

@@ -5,11 +5,15 @@ import type { Queryable } from './queryable.ts';
  * Records a routing decision and delivers to its units. A re-routing (`redeliver`) hands the
  * document afresh to a unit that had it before and leaves the mail room out of the inboxes.
  */
-export async function recordDecision(q: Queryable, documentId: string, d: RoutingDecision, opts: { redeliver?: boolean } = {}): Promise<void> {
+export async function recordDecision(
+  q: Queryable, documentId: string, d: RoutingDecision,
+  opts: { redeliver?: boolean; modelVersion?: number | null; thresholdVersion?: number | null } = {},
+): Promise<void> {
+  // The classifier model that read the document and the model version whose thresholds decided (issue 13).
   await q.query(
-    `INSERT INTO routing_decisions (document_id, policy_id, rule_id, rule_source, destinations, restricted)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [documentId, d.policyId, d.ruleId, d.ruleSource, JSON.stringify(d.destinations), d.restricted],
+    `INSERT INTO routing_decisions (document_id, policy_id, rule_id, rule_source, destinations, restricted, model_version, threshold_version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [documentId, d.policyId, d.ruleId, d.ruleSource, JSON.stringify(d.destinations), d.restricted, opts.modelVersion ?? null, opts.thresholdVersion ?? null],
   );
   for (const dest of d.destinations) {
     if (!opts.redeliver) {
@@ -31,6 +35,8 @@ export interface DecisionRow {
   ruleSource: string;
   destinations: Array<{ unitType: string; unitId: string }>;
   restricted: string | null;
+  modelVersion: number | null;
+  thresholdVersion: number | null;
   decidedAt: Date;
 }
 
@@ -40,5 +46,5 @@ export async function latestDecision(q: Queryable, documentId: string): Promise<
     [documentId],
   );
   const r = rows[0];
-  return r ? { policyId: r.policy_id, ruleId: r.rule_id, ruleSource: r.rule_source, destinations: r.destinations, restricted: r.restricted, decidedAt: r.decided_at } : null;
+  return r ? { policyId: r.policy_id, ruleId: r.rule_id, ruleSource: r.rule_source, destinations: r.destinations, restricted: r.restricted, modelVersion: r.model_version, thresholdVersion: r.threshold_version, decidedAt: r.decided_at } : null;
 }

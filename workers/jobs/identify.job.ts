@@ -9,6 +9,7 @@ import { listPages } from '../../storage/repositories/pages.repository.ts';
 import { getSegmentInfo } from '../../storage/repositories/segments.repository.ts';
 import { vendorHints, vendorOcrDisagrees, vendorPageTexts } from '../../pipeline/ingest/vendor-ocr.ts';
 import type { Context } from '../../app/context.ts';
+import { activeModel } from '../../services/learning.service.ts';
 
 /** Form, tema, kind and person, from the text (header or full), the vendor's metadata and a cover sheet. */
 export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome> {
@@ -34,7 +35,10 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
   }
   // One register query for every id the text could hold; the identification itself stays pure.
   const known = await ctx.persons.lookup(possibleIds(text.join('\n')));
+  // The content classifier in force (issue 13: retrained from the corrections, or the shipped one).
+  const model = await activeModel(ctx);
   const c = classify({
+    content: model.classifier,
     pageTexts: text,
     vendor: vendorHints(vendorMeta),
     forms: ctx.reference.forms,
@@ -67,6 +71,8 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
         candidates: c.candidates,
         coverSheet: c.coverSheet,
         missingAttachments: c.missingAttachments,
+        fields: c.fields,
+        modelVersion: model.version,
       },
     },
     events: [{

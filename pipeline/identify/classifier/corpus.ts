@@ -50,7 +50,7 @@ export const TOPICS: Record<string, Topic> = {
 };
 
 // Sentences by kind; {b} is a benefit name, {w} a circumstance, {a} an attachment.
-const KIND: Record<DocumentKind, { subjects: string[]; body: string[] }> = {
+export const KIND: Record<DocumentKind, { subjects: string[]; body: string[] }> = {
   claim: {
     subjects: ['Søknad om {b}', 'Krav om {b}', 'Søker {b}', 'Ang. søknad om {b}', 'Jeg vil søke om {b}'],
     body: ['Jeg søker herved om {b}.', 'Jeg ønsker å søke om {b} fra og med neste måned.', 'Bakgrunnen for søknaden er at {w}.', 'Jeg fant ikke skjemaet på nett og skriver derfor et brev.', 'Jeg har lagt ved {a}.', 'Jeg ber om at søknaden blir behandlet raskt.', 'Jeg mener jeg har rett til {b} fordi {w}.', 'Søknaden gjelder fra den datoen {w}.'],

@@ -4,6 +4,7 @@ import winkNaiveBayes from 'wink-naive-bayes-text-classifier';
 import { ROOT } from '../../../schemas/config.ts';
 import type { DocumentKind } from '../../../schemas/reference.ts';
 import { editDistance, words } from '../text-match.ts';
+import { maskPersonalData } from '../../learning/mask.ts';
 
 export const MODEL_FILE = path.join(ROOT, 'data', 'classifier', 'model.json');
 
@@ -64,7 +65,9 @@ export interface Calibration {
 
 export interface ModelFile {
   version: 1;
-  trainedOn: { rows: number; corpus: string };
+  trainedOn: { rows: number; corpus: string; corrections?: number };
+  /** Personal data is masked before the model reads (pipeline/learning/mask.ts); retrained models. */
+  mask?: 'v1';
   tema: { nb: string; calibration: Calibration };
   kind: { nb: string; calibration: Calibration };
   /** Below this calibrated probability a document goes to manual handling. */
@@ -118,7 +121,7 @@ export class ContentClassifier {
   }
 
   predict(text: string): ContentPrediction {
-    const f = features(text);
+    const f = features(this.model.mask ? maskPersonalData(text) : text);
     const odds = (nb: ReturnType<typeof head>) => (f.length ? nb.computeOdds(f).filter(([l]) => l !== 'unknown') : []);
     const t = odds(this.tema);
     const k = odds(this.kind);

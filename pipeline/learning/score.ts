@@ -1,0 +1,127 @@
+/**
+ * Scoring a classifier on labelled documents, and the promotion rule (issue 13). Pure: the
+ * documents come with their text and the truth a person (or the independent set's generator) gave.
+ */
+import type { DocumentKind, FormRow } from '../../schemas/reference.ts';
+import { classify, type CoverSheetHint, type VendorHints } from '../identify/classify.ts';
+import type { ContentClassifier } from '../identify/classifier/model.ts';
+import { decideAutomatic, FIELDS, type Observation, type ThresholdTable } from './thresholds.ts';
+
+export interface Truth {
+  tema: string;
+  kind: DocumentKind;
+  personId: string | null;
+  formNumber: string | null;
+}
+
+export interface LabelledDoc {
+  id: string;
+  pageTexts: string[];
+  vendor?: VendorHints | null;
+  coverSheet?: CoverSheetHint | null;
+  knownPersons?: ReadonlySet<string>;
+  truth: Truth;
+  /** Names and address words of the document's person, masked before training. */
+  names?: string[];
+}
+
+export interface ClassifyDeps {
+  forms: Map<string, FormRow>;
+  temaCodes: Set<string>;
+}
+
+export interface Replayed {
+  doc: LabelledDoc;
+  tema: string;
+  kind: DocumentKind;
+  personId: string | null;
+  formNumber: string | null;
+  needsManual: boolean;
+  fields: { tema: number; person: number; form: number | null };
+}
+
+/** Reads each document's text again with `model`, exactly as the identify stage does. */
+export function replay(docs: readonly LabelledDoc[], model: ContentClassifier | null, deps: ClassifyDeps): Replayed[] {
+  return docs.map((doc) => {
+    const c = classify({
+      pageTexts: doc.pageTexts, vendor: doc.vendor ?? null, forms: deps.forms, temaCodes: deps.temaCodes, coverSheet: doc.coverSheet ?? null,
+      isKnownPerson: doc.knownPersons ? (id) => doc.knownPersons!.has(id) : undefined, content: model,
+    });
+    return { doc, tema: c.tema, kind: c.kind, personId: c.personId, formNumber: c.formNumber, needsManual: c.needsManual, fields: c.fields };
+  });
+}
+
+/** Per field: how sure, and whether right. A person field is only judged where the truth names a person. */
+export function observations(rs: readonly Replayed[]): Observation[] {
+  const out: Observation[] = [];
+  for (const r of rs) {
+    const t = r.doc.truth;
+    out.push({ field: 'tema', tema: r.tema, confidence: r.fields.tema, correct: r.tema === t.tema });
+    if (r.personId) out.push({ field: 'person', tema: r.tema, confidence: r.fields.person, correct: r.personId === t.personId });
+    if (r.fields.form !== null) out.push({ field: 'form', tema: r.tema, confidence: r.fields.form, correct: r.formNumber === t.formNumber });
+  }
+  return out;
+}
+
+export interface Score {
+  docs: number;
+  /** Documents whose tema the machine got right (every path: form number, cover sheet, content). */
+  temaRight: number;
+  /** Of them, documents the content classifier decided, and how many it got right. */
+  content: number;
+  contentRight: number;
+  /** Under the given thresholds: routed without a person, and of those, any field wrong. */
+  automatic: number;
+  automaticWrong: number;
+}
+
+export function score(rs: readonly Replayed[], thresholds: ThresholdTable | null): Score {
+  const s: Score = { docs: rs.length, temaRight: 0, content: 0, contentRight: 0, automatic: 0, automaticWrong: 0 };
+  for (const r of rs) {
+    const t = r.doc.truth;
+    const ok = r.tema === t.tema;
+    if (ok) s.temaRight++;
+    if (r.formNumber === null && r.fields.tema > 0 && !r.doc.coverSheet?.meta) {
+      s.content++;
+      if (ok) s.contentRight++;
+    }
+    // The person is never routed on when the truth has none known; a missing person goes to a person by rule.
+    if (!r.personId) continue;
+    if (decideAutomatic({ tema: r.tema, needsManual: r.needsManual, fields: r.fields }, thresholds).automatic) {
+      s.automatic++;
+      const wrong = !ok || r.personId !== t.personId || (r.fields.form !== null && r.formNumber !== t.formNumber);
+      if (wrong) s.automaticWrong++;
+    }
+  }
+  return s;
+}
+
+/** Held-out slice: every fifth document by a stable hash of its id, so a document stays on its side across runs. */
+export function isHeldOut(id: string, every = 5): boolean {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return (h >>> 0) % every === 0;
+}
+
+export interface Verdict {
+  promote: boolean;
+  reason: string;
+}
+
+/**
+ * The candidate replaces the active model only if it is not worse on either set: as many tema
+ * right on the held-out corrections and on the independent set, and no more wrong automatic
+ * decisions on the held-out corrections under its own thresholds than the active under its own.
+ */
+export function verdict(c: { heldOut: Score; independent: Score }, a: { heldOut: Score; independent: Score }): Verdict {
+  const worse: string[] = [];
+  if (c.heldOut.temaRight < a.heldOut.temaRight) worse.push(`tema på holdt-ut rettelser ${c.heldOut.temaRight} mot ${a.heldOut.temaRight}`);
+  if (c.independent.temaRight < a.independent.temaRight) worse.push(`tema på det uavhengige settet ${c.independent.temaRight} mot ${a.independent.temaRight}`);
+  const rate = (s: Score) => (s.automatic ? s.automaticWrong / s.automatic : 0);
+  if (rate(c.heldOut) > rate(a.heldOut) && c.heldOut.automaticWrong > a.heldOut.automaticWrong) worse.push(`feil blant automatisk rutede ${c.heldOut.automaticWrong} mot ${a.heldOut.automaticWrong}`);
+  return worse.length
+    ? { promote: false, reason: `Avvist: dårligere enn modellen i bruk (${worse.join('; ')})` }
+    : { promote: true, reason: `Tatt i bruk: ikke dårligere på holdt-ut rettelser (${c.heldOut.temaRight}/${c.heldOut.docs} mot ${a.heldOut.temaRight}) eller det uavhengige settet (${c.independent.temaRight}/${c.independent.docs} mot ${a.independent.temaRight})` };
+}
+
+export { FIELDS };
