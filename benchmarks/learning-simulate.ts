@@ -19,22 +19,20 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { claimPages, type ClaimKind } from '../fixtures/claim-content.ts';
-import { mixSeed, rng, type Rng } from '../fixtures/random.ts';
-import { navForms } from '../fixtures/sample-batch.ts';
+import { mixSeed, rng } from '../fixtures/random.ts';
 import { classify } from '../pipeline/identify/classify.ts';
 import type { ContentClassifier } from '../pipeline/identify/classifier/model.ts';
 import { contentClassifier } from '../pipeline/identify/classifier/model.ts';
 import { ContentClassifier as Classifier } from '../pipeline/identify/classifier/model.ts';
 import { decideAutomatic, FIELDS, type ThresholdTable } from '../pipeline/learning/thresholds.ts';
 import { upperBound } from '../pipeline/learning/thresholds.ts';
-import type { LabelledDoc } from '../pipeline/learning/score.ts';
+import type { LabelledDoc, Replayed } from '../pipeline/learning/score.ts';
 import { loadPolicy, loadReference } from '../pipeline/reference.ts';
 import { route, UnitDirectory, type RoutingPerson } from '../pipeline/route/route.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
-import type { DocumentKind } from '../schemas/reference.ts';
 import { generatedCorpus, independentSet, retrainRound } from '../services/learning.service.ts';
-import { personRegister, type RegisterPerson } from '../storage/seed/person-register.ts';
+import type { RegisterPerson } from '../storage/seed/person-register.ts';
+import { known, makeDoc, persons } from './learning-stream.ts';
 
 const { values } = parseArgs({ options: {
   rounds: { type: 'string', default: '5' }, docs: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' },
@@ -52,50 +50,8 @@ const reference = loadReference();
 const policy = loadPolicy(config.ROUTING_POLICY);
 const directory = new UnitDirectory(reference.units, reference.municipalities);
 const temaCodes = new Set(reference.tema.keys());
-const persons = personRegister(60);
-const known = new Set(persons.map((p) => p.id));
-const forms = navForms();
-const TEMAS = ['DAG', 'AAP', 'UFO', 'ENF', 'BID', 'BAR', 'PEN', 'HJE', 'SYK', 'FOR', 'KON', 'MED'];
 const isProtected = (p: RegisterPerson) => p.addressProtection !== 'none' || p.skjermet;
 const routingOf = (p: RegisterPerson): RoutingPerson => ({ addressProtection: p.addressProtection, skjermet: p.skjermet, abroad: p.abroad, municipality: p.municipality, district: p.district });
-
-/** What OCR does to text, at three strengths: confusable letters, lost diacritics, joined words, lost words. */
-function damage(r: Rng, text: string, level: number): string {
-  if (level === 0) return text;
-  const swap: Record<string, string> = { ø: 'o', å: 'a', æ: 'ae', l: '1', o: '0', e: 'c', i: 'l', h: 'b', m: 'rn', '0': 'O', '1': 'l', '5': 'S' };
-  const p = level === 1 ? 0.01 : 0.04;
-  return text.split('\n').filter(() => !r.chance(level === 2 ? 0.08 : 0.02)).join('\n')
-    .replace(/./g, (c) => (swap[c] && r.chance(p) ? swap[c]! : c))
-    .replace(/ /g, (c) => (r.chance(p) ? '' : c));
-}
-
-interface StreamDoc extends LabelledDoc {
-  person: RegisterPerson;
-}
-
-/** One generated document: a form, an ettersendelse or a letter without a form number. */
-function makeDoc(r: Rng, seed: number, n: number): StreamDoc {
-  const person = r.pick(persons);
-  const plan = r.pick(['form', 'form', 'form', 'nave', 'letter', 'letter', 'letter', 'letter', 'follow-up-letter', 'attachment'] as const);
-  let tema = r.pick(TEMAS);
-  const ofTema = forms.filter((f) => f.tema === tema);
-  const form = r.pick(ofTema.filter((f) => /^Søknad/.test(f.title)).length ? ofTema.filter((f) => /^Søknad/.test(f.title)) : ofTema);
-  let formNumber: string | null = form.formNumber;
-  let claimKind: ClaimKind = 'claim';
-  let kind: DocumentKind = 'claim';
-  if (plan === 'nave') { formNumber = form.formNumber.replace(/^NAV /, 'NAVe '); claimKind = 'follow-up'; kind = 'attachment'; }
-  else if (plan === 'letter') { formNumber = null; claimKind = r.pick<ClaimKind>(['complaint', 'complaint', 'follow-up', 'other', 'claim']); kind = claimKind === 'follow-up' ? 'attachment' : (claimKind as DocumentKind); }
-  else if (plan === 'attachment') { claimKind = kind = 'attachment'; }
-  else if (plan === 'follow-up-letter') { tema = r.pick(['AAP', 'DAG', 'SYK', 'ENF']); formNumber = null; claimKind = 'follow-up'; kind = 'attachment'; }
-  const pages = claimPages({ formNumber, title: form.title, tema, person, kind: claimKind, pages: r.int(1, 2), seed: mixSeed(seed, n) });
-  const level = r.pick([0, 1, 1, 2]);
-  const texts = pages.map((pg) => damage(r, pg.lines.map((l) => l.text).join('\n'), level));
-  return {
-    id: `S${seed}-${n}`, person, pageTexts: texts, knownPersons: known,
-    truth: { tema, kind, personId: person.id, formNumber: formNumber ? formNumber.replace(/^NAVe /, 'NAV ') : null },
-    names: [person.name, person.address],
-  };
-}
 
 interface Active { version: number; classifier: ContentClassifier; thresholds: ThresholdTable | null }
 let active: Active = { version: 0, classifier: contentClassifier(), thresholds: null };
@@ -104,8 +60,9 @@ const independent = independentSet();
 const corpus = generatedCorpus();
 const formRows = reference.forms;
 
+const cache = new Map<string, Replayed>();
 interface RoundRow {
-  round: number; version: number; docs: number; automatic: number; wrong: number; wrongDest: number; letters: number; lettersAuto: number;
+  round: number; version: number; docs: number; automatic: number; byThreshold: number; wrong: number; wrongDest: number; letters: number; lettersAuto: number;
   contentRight: number; protectedDocs: number; verdict: string; thresholds: string; tookMs: number;
 }
 const rows: RoundRow[] = [];
@@ -113,7 +70,7 @@ let versions = 0;
 for (let round = 1; round <= ROUNDS; round++) {
   const t = performance.now();
   const r = rng(mixSeed(SEED, round, 0x1ea2));
-  const row: RoundRow = { round, version: active.version, docs: 0, automatic: 0, wrong: 0, wrongDest: 0, letters: 0, lettersAuto: 0, contentRight: 0, protectedDocs: 0, verdict: '', thresholds: '', tookMs: 0 };
+  const row: RoundRow = { round, version: active.version, docs: 0, automatic: 0, byThreshold: 0, wrong: 0, wrongDest: 0, letters: 0, lettersAuto: 0, contentRight: 0, protectedDocs: 0, verdict: '', thresholds: '', tookMs: 0 };
   for (let n = 0; n < PER_ROUND; n++) {
     const d = makeDoc(r, mixSeed(SEED, round), n);
     const c = classify({ pageTexts: d.pageTexts, vendor: null, forms: formRows, temaCodes, isKnownPerson: (id) => known.has(id), content: active.classifier });
@@ -134,7 +91,12 @@ for (let round = 1; round <= ROUNDS; round++) {
       const wrong = c.tema !== d.truth.tema || c.personId !== d.truth.personId || (c.formNumber !== null && c.formNumber.replace(/^NAVe /, 'NAV ') !== d.truth.formNumber);
       const truthRoute = route({ tema: d.truth.tema, kind: d.truth.kind, person: routingOf(d.person), needsManual: false }, policy, directory);
       const dest = (x: typeof decision) => x.destinations.map((y) => y.unitId).sort().join('+');
-      if (wrong) row.wrong++;
+      // Kode 6 and persons abroad are routed by rules that come before doubt (their unit takes every tema):
+      // the thresholds judged only the others.
+      if (auto.automatic) {
+        row.byThreshold++;
+        if (wrong) row.wrong++;
+      }
       if (dest(decision) !== dest(truthRoute)) row.wrongDest++;
       // The script: a unit sends a wrong document back; the mail room then resolves it.
       returned = wrong;
@@ -145,19 +107,27 @@ for (let round = 1; round <= ROUNDS; round++) {
     labelled.push({ ...d, trainable: true });
   }
   // The retraining job's round on everything labelled so far.
-  const res = retrainRound({ corpus, labelled, independent, active, ceiling: CEILING, forms: formRows, temaCodes });
+  const res = retrainRound({ corpus, labelled, independent, active, ceiling: CEILING, forms: formRows, temaCodes, cache });
   versions++;
+  row.verdict = `v${versions} ${res.promote ? 'promoted' : 'refused'} (held-out tema ${res.candidate.heldOut.temaRight}/${res.candidate.heldOut.docs} against ${res.active.heldOut.temaRight}; independent ${res.candidate.independent.temaRight}/${res.candidate.independent.docs} against ${res.active.independent.temaRight})`;
+  const table = res.promote ? res.thresholds : res.refresh?.thresholds ?? active.thresholds;
   if (res.promote) active = { version: versions, classifier: new Classifier(res.model), thresholds: res.thresholds };
-  row.verdict = `v${versions} ${res.promote ? 'promoted' : 'refused'}: held-out tema ${res.candidate.heldOut.temaRight}/${res.candidate.heldOut.docs} vs ${res.active.heldOut.temaRight}; independent ${res.candidate.independent.temaRight}/${res.candidate.independent.docs} vs ${res.active.independent.temaRight}`;
-  row.thresholds = FIELDS.map((f) => `${f} ${res.thresholds.fields[f].pooled?.threshold ?? '—'}`).join(', ');
+  else if (res.refresh) {
+    versions++;
+    active = { version: versions, classifier: active.classifier, thresholds: res.refresh.thresholds };
+    row.verdict += `; v${versions}: the model in force with new thresholds`;
+  }
+  row.thresholds = table ? FIELDS.map((f) => `${f} ${table.fields[f].pooled?.threshold ?? '—'}`).join(', ') : '—';
   row.tookMs = performance.now() - t;
   rows.push(row);
-  log(`round ${round}: model v${row.version}, ${row.automatic}/${row.docs} straight through, ${row.wrong} wrong (${row.wrongDest} wrong unit); letters ${row.lettersAuto}/${row.letters} straight through, tema right ${row.contentRight}; ${row.verdict}; thresholds ${row.thresholds} (${(row.tookMs / 1000).toFixed(1)} s)`);
+  log(`round ${round}: model v${row.version}, ${row.automatic}/${row.docs} straight through, ${row.wrong} of ${row.byThreshold} let through by the thresholds wrong, ${row.wrongDest} to a wrong unit; letters ${row.lettersAuto}/${row.letters} straight through, tema right ${row.contentRight}; ${row.verdict}; thresholds ${row.thresholds} (${(row.tookMs / 1000).toFixed(1)} s)`);
 }
 
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)} %` : '—');
-const totalAuto = rows.slice(1).reduce((s, x) => s + x.automatic, 0);
+const totalAuto = rows.slice(1).reduce((s, x) => s + x.byThreshold, 0);
 const totalWrong = rows.slice(1).reduce((s, x) => s + x.wrong, 0);
+const totalRouted = rows.slice(1).reduce((s, x) => s + x.automatic, 0);
+const totalDest = rows.slice(1).reduce((s, x) => s + x.wrongDest, 0);
 const md = `# Learning from corrections, simulated (issue 13)
 
 Reproduce: \`npm run learning:simulate -- --rounds ${ROUNDS} --docs ${PER_ROUND} --seed ${SEED}\` (ceiling ${CEILING * 100} %).
@@ -172,11 +142,13 @@ seed 1002, \`data/learning/independent-texts.jsonl\`) and replaces the model in 
 **Each row is measured on that round's new documents, read with the model and thresholds in force before they were learnt from.**
 Round 1 is the shipped model with its own thresholds (the baseline).
 
-| round | model in force | documents | straight through | auto-routed, any field wrong | of them to a wrong unit | 95 % upper bound | letters straight through | letters' tema right | protected (not learnt) | after the round | learnt thresholds (pooled) |
+| round | model in force | documents | routed straight through | let through by the thresholds | of them, a field wrong (95 % upper bound) | routed to a wrong unit | letters straight through | letters' tema right | protected (not learnt) | after the round | thresholds now in force (pooled) |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|
-${rows.map((x) => `| ${x.round} | v${x.version} | ${x.docs} | ${x.automatic} (${pct(x.automatic, x.docs)}) | ${x.wrong} (${pct(x.wrong, x.automatic)}) | ${x.wrongDest} | ${(100 * upperBound(x.wrong, x.automatic)).toFixed(2)} % | ${x.lettersAuto}/${x.letters} (${pct(x.lettersAuto, x.letters)}) | ${pct(x.contentRight, x.letters)} | ${x.protectedDocs} | ${x.verdict} | ${x.thresholds} |`).join('\n')}
+${rows.map((x) => `| ${x.round} | v${x.version} | ${x.docs} | ${x.automatic} (${pct(x.automatic, x.docs)}) | ${x.byThreshold} | ${x.wrong} (${pct(x.wrong, x.byThreshold)}; ${(100 * upperBound(x.wrong, x.byThreshold)).toFixed(2)} %) | ${x.wrongDest} (${pct(x.wrongDest, x.automatic)}) | ${x.lettersAuto}/${x.letters} (${pct(x.lettersAuto, x.letters)}) | ${pct(x.contentRight, x.letters)} | ${x.protectedDocs} | ${x.verdict} | ${x.thresholds} |`).join('\n')}
 
-Rounds 2-${ROUNDS} together: ${totalAuto} documents routed straight through, ${totalWrong} with a wrong field (${pct(totalWrong, totalAuto)}; 95 % upper bound ${(100 * upperBound(totalWrong, totalAuto)).toFixed(2)} %).
+Rounds 2-${ROUNDS} together (learnt models and thresholds): ${totalAuto} documents let through by the thresholds, ${totalWrong} with a wrong field (${pct(totalWrong, totalAuto)}; 95 % upper bound ${(100 * upperBound(totalWrong, totalAuto)).toFixed(2)} %); ${totalRouted} routed straight through, ${totalDest} to a wrong unit (${pct(totalDest, totalRouted)}; 95 % upper bound ${(100 * upperBound(totalDest, totalRouted)).toFixed(2)} %).
+"Routed straight through" also counts documents of persons with a strictly confidential address and of persons abroad, which the policy's
+first rules send to NAV Vikafossen and NAV Internasjonalt whatever the classification; "let through by the thresholds" are the others.
 Run in ${((performance.now() - t0) / 1000).toFixed(0)} s on ${os.availableParallelism()} cores shared with other work (load ${os.loadavg()[0]!.toFixed(1)} at the end).
 `;
 writeFileSync(values.out!, md);

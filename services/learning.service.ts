@@ -11,7 +11,7 @@ import type { CorpusRow } from '../pipeline/identify/classifier/corpus.ts';
 import { ContentClassifier, contentClassifier, type ModelFile } from '../pipeline/identify/classifier/model.ts';
 import { possibleIds } from '../pipeline/identify/person-id.ts';
 import { vendorHints, vendorPageTexts } from '../pipeline/ingest/vendor-ocr.ts';
-import { isHeldOut, observations, replay, score, verdict, type LabelledDoc, type Score } from '../pipeline/learning/score.ts';
+import { isHeldOut, observations, replay, score, verdict, type LabelledDoc, type Replayed, type Score } from '../pipeline/learning/score.ts';
 import { buildThresholds, FIELDS, thresholdFor, type Field, type ThresholdTable } from '../pipeline/learning/thresholds.ts';
 import { trainModel } from '../pipeline/learning/train.ts';
 import type { SkanningMetadata } from '../schemas/vendor-metadata.ts';
@@ -118,6 +118,8 @@ export interface RoundInput {
   ceiling: number;
   forms: Context['reference']['forms'];
   temaCodes: Set<string>;
+  /** Readings that do not depend on the model, kept between rounds (see replay). */
+  cache?: Map<string, Replayed>;
 }
 
 export interface RoundResult {
@@ -127,7 +129,18 @@ export interface RoundResult {
   active: { heldOut: Score; independent: Score };
   promote: boolean;
   reason: string;
+  /** When the candidate is refused: the model in force with thresholds learnt afresh, if they do no worse. */
+  refresh: { thresholds: ThresholdTable; heldOut: Score; reason: string } | null;
   trainedOn: { corpus: number; corrections: number; heldOut: number; independent: number };
+}
+
+/**
+ * Thresholds from the documents as `replayed` reads them: every labelled document for what the model does not
+ * decide (person, form, a tema from a form number or cover sheet); the tema the classifier decides only from the
+ * held-out slice (it has learnt the rest).
+ */
+function learnThresholds(replayed: readonly Replayed[], heldIds: ReadonlySet<string>, ceiling: number): ThresholdTable {
+  return buildThresholds(replayed.flatMap((r) => observations([r]).filter((o) => o.field !== 'tema' || !r.usedModel || heldIds.has(r.doc.id))), ceiling);
 }
 
 /**
@@ -137,31 +150,38 @@ export interface RoundResult {
  */
 export function retrainRound(i: RoundInput): RoundResult {
   const held = i.labelled.filter((d) => isHeldOut(d.id));
-  const train = i.labelled.filter((d) => !isHeldOut(d.id) && d.trainable !== false && isLetter(d));
+  const heldIds = new Set(held.map((d) => d.id));
+  const train = i.labelled.filter((d) => !heldIds.has(d.id) && d.trainable !== false && isLetter(d));
   const rows = [
     ...i.corpus,
-    ...train.map((d) => ({ tema: d.truth.tema, kind: d.truth.kind, text: d.pageTexts.slice(0, 2).join('\n'), names: d.names })),
+    ...train.map((d) => ({ tema: d.truth.tema, kind: d.truth.kind, text: d.pageTexts.slice(0, 2).join('\n'), names: d.names, correction: true })),
   ];
   const model = trainModel(rows, { mask: true, minDocFreq: MIN_DOC_FREQ, trainedOn: { rows: rows.length, corpus: 'data/classifier/corpus.jsonl', corrections: train.length } });
   const candidate = new ContentClassifier(model);
   const deps = { forms: i.forms, temaCodes: i.temaCodes };
-  // Thresholds: on every labelled document for what the model does not decide (person, form, tema from a form or
-  // cover sheet); the tema the classifier decides only from the held-out slice (it has learnt the rest).
-  const replayedAll = replay(i.labelled, candidate, deps);
-  const heldIds = new Set(held.map((d) => d.id));
-  const usable = replayedAll.flatMap((r) => observations([r]).filter((o) => o.field !== 'tema' || heldIds.has(r.doc.id) || !isLetter(r.doc)));
-  const thresholds = buildThresholds(usable, i.ceiling);
-  const heldCand = replayedAll.filter((r) => heldIds.has(r.doc.id));
-  const c = { heldOut: score(heldCand, thresholds), independent: score(replay(i.independent, candidate, deps), thresholds) };
-  const a = { heldOut: score(replay(held, i.active.classifier, deps), i.active.thresholds), independent: score(replay(i.independent, i.active.classifier, deps), i.active.thresholds) };
+  const cache = i.cache ?? new Map<string, Replayed>();
+  const mine = replay(i.labelled, candidate, deps, cache);
+  const thresholds = learnThresholds(mine, heldIds, i.ceiling);
+  const c = { heldOut: score(mine.filter((r) => heldIds.has(r.doc.id)), thresholds), independent: score(replay(i.independent, candidate, deps, cache), thresholds) };
+  const activeHeld = replay(held, i.active.classifier, deps, cache);
+  const a = { heldOut: score(activeHeld, i.active.thresholds), independent: score(replay(i.independent, i.active.classifier, deps, cache), i.active.thresholds) };
   const v = verdict(c, a);
-  return { model, thresholds, candidate: c, active: a, promote: v.promote, reason: v.reason, trainedOn: { corpus: i.corpus.length, corrections: train.length, heldOut: held.length, independent: i.independent.length } };
+  let refresh: RoundResult['refresh'] = null;
+  if (!v.promote) {
+    const fresh = learnThresholds(replay(i.labelled, i.active.classifier, deps, cache), heldIds, i.ceiling);
+    const heldOut = score(activeHeld, fresh);
+    const r = verdict({ heldOut, independent: score(replay(i.independent, i.active.classifier, deps, cache), fresh) }, a);
+    if (r.promote) refresh = { thresholds: fresh, heldOut, reason: `Nye terskler for modellen i bruk (kandidaten ble avvist); ${heldOut.automatic} av ${heldOut.docs} holdt-ut dokumenter automatisk, ${heldOut.automaticWrong} feil` };
+  }
+  return { model, thresholds, candidate: c, active: a, promote: v.promote, reason: v.reason, refresh, trainedOn: { corpus: i.corpus.length, corrections: train.length, heldOut: held.length, independent: i.independent.length } };
 }
 
 export interface RetrainSummary {
   version: number;
   outcome: 'promoted' | 'refused';
   reason: string;
+  /** A version made of the model in force with thresholds learnt afresh (when the candidate was refused). */
+  refreshedVersion: number | null;
   activeBefore: number;
   activeAfter: number;
   scores: { candidate: RoundResult['candidate']; active: RoundResult['active'] };
@@ -169,24 +189,33 @@ export interface RetrainSummary {
 }
 
 /** The retraining job (scheduled, or an administrator's request): one run at a time. */
-export async function retrain(ctx: Ctx, by: string): Promise<RetrainSummary> {
+export async function retrain(ctx: Ctx, by: string, opts: { independent?: LabelledDoc[] } = {}): Promise<RetrainSummary> {
   return inTransaction(ctx.db, async (tx) => {
     const { rows } = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK]);
     if (!rows[0].ok) throw new ConflictError('En trening pågår allerede. Prøv igjen om litt.');
     const active = await activeModel(ctx, tx);
     const labelled = await learningSet(ctx, tx);
     const r = retrainRound({
-      corpus: generatedCorpus(), labelled, independent: independentSet(), active, ceiling: ctx.config.LEARNING_ERROR_CEILING,
+      corpus: generatedCorpus(), labelled, independent: opts.independent ?? independentSet(), active, ceiling: ctx.config.LEARNING_ERROR_CEILING,
       forms: ctx.reference.forms, temaCodes: new Set(ctx.reference.tema.keys()),
     });
-    const version = await nextModelVersion(tx);
-    const objectKey = modelKey(version);
-    await ctx.store.put(objectKey, Buffer.from(JSON.stringify(r.model)), 'application/json');
-    const outcome = r.promote ? 'promoted' as const : 'refused' as const;
-    await saveModel(tx, { version, objectKey, outcome, reason: r.reason, scores: { candidate: r.candidate, active: { ...r.active, version: active.version } }, thresholds: r.thresholds, trainedOn: r.trainedOn, createdBy: by });
-    if (r.promote) await addModelActivation(tx, version, by, 'tatt i bruk etter trening');
-    ctx.log?.info({ version, outcome, by, corrections: r.trainedOn.corrections, heldOut: r.trainedOn.heldOut }, 'classifier retrained');
-    return { version, outcome, reason: r.reason, activeBefore: active.version, activeAfter: r.promote ? version : active.version, scores: { candidate: r.candidate, active: r.active }, trainedOn: r.trainedOn };
+    const save = async (model: ModelFile, outcome: 'promoted' | 'refused', reason: string, thresholds: ThresholdTable, scores: Record<string, unknown>) => {
+      const version = await nextModelVersion(tx);
+      const objectKey = modelKey(version);
+      await ctx.store.put(objectKey, Buffer.from(JSON.stringify(model)), 'application/json');
+      await saveModel(tx, { version, objectKey, outcome, reason, scores, thresholds, trainedOn: r.trainedOn, createdBy: by });
+      if (outcome === 'promoted') await addModelActivation(tx, version, by, 'tatt i bruk etter trening');
+      return version;
+    };
+    const version = await save(r.model, r.promote ? 'promoted' : 'refused', r.reason, r.thresholds, { candidate: r.candidate, active: { ...r.active, version: active.version } });
+    const refreshedVersion = r.refresh
+      ? await save(active.classifier.model, 'promoted', r.refresh.reason, r.refresh.thresholds, { candidate: { heldOut: r.refresh.heldOut, independent: r.active.independent }, active: { ...r.active, version: active.version }, sameModelAs: active.version })
+      : null;
+    ctx.log?.info({ version, outcome: r.promote ? 'promoted' : 'refused', refreshedVersion, by, corrections: r.trainedOn.corrections, heldOut: r.trainedOn.heldOut }, 'classifier retrained');
+    return {
+      version, outcome: r.promote ? 'promoted' as const : 'refused' as const, reason: r.reason, refreshedVersion, activeBefore: active.version,
+      activeAfter: r.promote ? version : refreshedVersion ?? active.version, scores: { candidate: r.candidate, active: r.active }, trainedOn: r.trainedOn,
+    };
   });
 }
 

@@ -2,8 +2,11 @@ import { STAGES } from '../pipeline/stages.ts';
 import { documentsPerStage, documentsPerUnitAndTema, pagesPerHour, scanToDelivery } from '../storage/repositories/overview.repository.ts';
 import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
+import { thresholdOverview, type ThresholdOverview } from './learning.service.ts';
 
 export interface Overview {
+  /** Issue 13: per field and tema, the share routed straight through and the measured error, with the thresholds in force. */
+  learning: ThresholdOverview;
   pagesPerHour: Array<{ hour: string; pages: number }>;
   queues: Array<{ stage: string; waiting: number; active: number; delayed: number; failed: number }>;
   documentsPerStage: Array<{ status: string; stage: string; documents: number }>;
@@ -12,7 +15,7 @@ export interface Overview {
 }
 
 /** Numbers only, for the overview page. */
-export async function overview(ctx: Pick<Context, 'db' | 'queues' | 'directory'>, actor: Actor, hours = 24): Promise<Overview> {
+export async function overview(ctx: Pick<Context, 'db' | 'queues' | 'directory' | 'store' | 'config'>, actor: Actor, hours = 24): Promise<Overview> {
   requireRole(actor, 'operator', 'admin');
   const counts = await ctx.queues.counts();
   const perUnit = new Map<string, Overview['perUnit'][number]>();
@@ -23,6 +26,7 @@ export async function overview(ctx: Pick<Context, 'db' | 'queues' | 'directory'>
     perUnit.set(r.unitId, u);
   }
   return {
+    learning: await thresholdOverview(ctx),
     pagesPerHour: (await pagesPerHour(ctx.db, hours)).map((r) => ({ hour: r.hour.toISOString(), pages: r.pages })),
     queues: STAGES.map((s) => ({ stage: s, waiting: counts[s].waiting ?? 0, active: counts[s].active ?? 0, delayed: counts[s].delayed ?? 0, failed: counts[s].failed ?? 0 })),
     documentsPerStage: await documentsPerStage(ctx.db),

@@ -7,6 +7,7 @@ import { startAvstemming } from './avstemming-schedule.ts';
 import { CAPPED_BACKOFF, redisOptions } from './queues.ts';
 import { startRedrive } from './redrive.ts';
 import { processorOf } from './runner.ts';
+import { startLearning } from './learning-schedule.ts';
 
 export interface WorkerOptions {
   /** Jobs in flight per stage; OCR uses this many tesseract workers. @defaultValue WORKER_CONCURRENCY */
@@ -65,11 +66,14 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
   const redrive = opts.redrive === false ? null : startRedrive(ctx, { everyMs: opts.redriveMs, sweepMs: sweeps ? opts.deviationSweepMs ?? DEFAULT_SWEEP_MS : undefined });
   // The vendor's daily reconciliation, where its files arrive (AVSTEMMING_DIR).
   const avstemming = (opts.deviations ?? !opts.stages) && ctx.config.AVSTEMMING_DIR ? startAvstemming(ctx) : null;
+  // The scheduled retraining of the classifier (issue 13), where the background jobs run.
+  const learning = sweeps ? startLearning(ctx) : null;
   return {
     workers,
     async close() {
       await avstemming?.close();
       await redrive?.close();
+      await learning?.close();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

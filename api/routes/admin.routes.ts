@@ -4,7 +4,9 @@ import { listLookups } from '../../services/audit.service.ts';
 import { listTrainingCorrections } from '../../services/admin.service.ts';
 import { activePolicyView, loadPolicy, policyFiles, policyHistory, policyVersions, switchPolicy } from '../../services/policy.service.ts';
 import { adminListUsers, adminSaveUser } from '../../services/users.service.ts';
+import { modelsView, retrainNow, rollbackModel } from '../../services/learning.service.ts';
 import { actorOf, only } from '../auth/plugin.ts';
+import { ModelsBody, RetrainBody } from './bodies.ts';
 import { ActivePolicyBody, CorrectionBody, LoadPolicyBody, LookupBody, paged, PolicyFileBody, PolicySwitchBody, PolicyVersionBody, UserBody } from './bodies.ts';
 import { bearerAuth, DocumentId, errors, PageQuery, pageOf, UnitId, type RouteOptions } from './common.ts';
 
@@ -94,4 +96,25 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     config,
     schema: { tags, summary: 'Routing policy files shipped with the application (data/policies), each checked', security: bearerAuth, querystring: PageQuery, response: { 200: paged(PolicyFileBody), ...errors } },
   }, async (req) => policyFiles(actorOf(req), pageOf(req.query)));
+
+  app.get('/api/admin/models', {
+    config,
+    schema: { tags, summary: 'Classifier models built from the corrections: scores, promoted or refused, the one in force and every switch', security: bearerAuth, querystring: PageQuery, response: { 200: ModelsBody, ...errors } },
+  }, async (req) => modelsView(ctx, actorOf(req), pageOf(req.query)));
+
+  app.post('/api/admin/models/retrain', {
+    config,
+    schema: {
+      tags, summary: 'Retrains the classifier now from the corrections; the candidate replaces the model in force only if it is not worse on the held-out corrections and the independent set',
+      security: bearerAuth, response: { 200: RetrainBody, ...errors },
+    },
+  }, async (req) => retrainNow(ctx, actorOf(req)));
+
+  app.put('/api/admin/models/active', {
+    config,
+    schema: {
+      tags, summary: 'Rolls back to a model that was in force before (0: the shipped model)', security: bearerAuth,
+      body: z.object({ version: z.number().int().min(0) }), response: { 200: ModelsBody, ...errors },
+    },
+  }, async (req) => rollbackModel(ctx, actorOf(req), req.body.version));
 };

@@ -7,6 +7,7 @@ import type { DocumentView } from '../../services/document.service.ts';
 import type { InboxItem, ReturnResult } from '../../services/inbox.service.ts';
 import type { ManualItem, ResolveResult } from '../../services/manual-queue.service.ts';
 import type { Overview } from '../../services/overview.service.ts';
+import type { ModelsView, RetrainSummary, ThresholdOverview } from '../../services/learning.service.ts';
 import type { ActivePolicyView, LoadResult, PolicyFile, PolicySwitch, PolicyVersion } from '../../services/policy.service.ts';
 import type { BatchSummary } from '../../services/summary.service.ts';
 import type { Timeline } from '../../services/timeline.service.ts';
@@ -153,7 +154,17 @@ export const DeviationStatsBody = exact<DeviationStatistics>()(z.object({
   lastSweepAt: z.string().nullable().describe('when the background sweep last looked for stuck documents and missing attachments'),
 }));
 
+const ErrorCounts = { documents: z.number().describe('documents routed by the pipeline whose outcome is known'), automatic: z.number().describe('of them routed without a person'), wrong: z.number().describe('of those, corrected afterwards or sent back as misrouted') };
+const Threshold = z.number().nullable().describe('confidence from which the field lets a document through; null: no evidence yet, the classifier\'s own threshold');
+export const ThresholdOverviewBody = exact<ThresholdOverview>()(z.object({
+  ceiling: z.number().describe('the ceiling of wrong automatic decisions the thresholds hold (LEARNING_ERROR_CEILING)'),
+  activeVersion: z.number().describe('classifier model in force (0: the shipped one)'),
+  byField: z.array(z.object({ field: z.enum(['tema', 'person', 'form']), ...ErrorCounts, threshold: Threshold })),
+  byTema: z.array(z.object({ tema: z.string(), ...ErrorCounts, thresholds: z.object({ tema: Threshold, person: Threshold, form: Threshold }) })),
+}));
+
 export const OverviewBody = exact<Overview>()(z.object({
+  learning: ThresholdOverviewBody,
   pagesPerHour: z.array(z.object({ hour: iso, pages: z.number() })),
   queues: z.array(z.object({ stage: z.string(), waiting: z.number(), active: z.number(), delayed: z.number(), failed: z.number() })),
   documentsPerStage: z.array(z.object({ status: z.string(), stage: z.string(), documents: z.number() })),
@@ -203,3 +214,33 @@ export const CoverSheetBody = z.object({
 export const binary = (contentType: string, description: string) => ({
   description, content: { [contentType]: { schema: z.any().meta({ type: 'string', format: 'binary' }) } },
 });
+
+const ScoreBody = z.object({
+  docs: z.number(), temaRight: z.number(), content: z.number(), contentRight: z.number(), automatic: z.number(), automaticWrong: z.number(),
+});
+const Scores = z.object({ heldOut: ScoreBody, independent: ScoreBody });
+
+export const RetrainBody = exact<RetrainSummary>()(z.object({
+  version: z.number().describe('the candidate model\'s version'),
+  outcome: z.enum(['promoted', 'refused']),
+  reason: z.string(),
+  refreshedVersion: z.number().nullable().describe('when the candidate was refused: the model in force with thresholds learnt afresh'),
+  activeBefore: z.number(), activeAfter: z.number(),
+  scores: z.object({ candidate: Scores, active: Scores }),
+  trainedOn: z.object({ corpus: z.number(), corrections: z.number(), heldOut: z.number(), independent: z.number() }),
+}));
+
+const Small = z.object({ docs: z.number(), temaRight: z.number() });
+export const ModelsBody = exact<ModelsView>()(z.object({
+  items: z.array(z.object({
+    version: z.number(), outcome: z.enum(['promoted', 'refused']), reason: z.string(), createdBy: z.string(), createdAt: iso, active: z.boolean(),
+    decisions: z.number().describe('routing decisions made with this model'), trainedOn: z.record(z.string(), z.unknown()),
+    heldOut: z.object({ docs: z.number(), temaRight: z.number(), automatic: z.number(), automaticWrong: z.number() }),
+    independent: Small,
+    activeScores: z.object({ heldOut: Small, independent: Small }).nullable(),
+  })),
+  page: z.number().int(), pageSize: z.number().int(), total: z.number().int(),
+  activeVersion: z.number(),
+  activations: z.array(z.object({ version: z.number(), activatedBy: z.string(), reason: z.string(), activatedAt: iso })),
+  shippedDecisions: z.number(),
+}));

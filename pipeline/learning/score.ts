@@ -38,16 +38,25 @@ export interface Replayed {
   formNumber: string | null;
   needsManual: boolean;
   fields: { tema: number; person: number; form: number | null };
+  /** The content classifier decided (else the result does not depend on the model). */
+  usedModel: boolean;
 }
 
-/** Reads each document's text again with `model`, exactly as the identify stage does. */
-export function replay(docs: readonly LabelledDoc[], model: ContentClassifier | null, deps: ClassifyDeps): Replayed[] {
+/**
+ * Reads each document's text again with `model`, exactly as the identify stage does. `cache` keeps
+ * the readings that did not depend on the model (form number, cover sheet) across models and rounds.
+ */
+export function replay(docs: readonly LabelledDoc[], model: ContentClassifier | null, deps: ClassifyDeps, cache?: Map<string, Replayed>): Replayed[] {
   return docs.map((doc) => {
+    const hit = cache?.get(doc.id);
+    if (hit && hit.doc === doc) return hit;
     const c = classify({
       pageTexts: doc.pageTexts, vendor: doc.vendor ?? null, forms: deps.forms, temaCodes: deps.temaCodes, coverSheet: doc.coverSheet ?? null,
       isKnownPerson: doc.knownPersons ? (id) => doc.knownPersons!.has(id) : undefined, content: model,
     });
-    return { doc, tema: c.tema, kind: c.kind, personId: c.personId, formNumber: c.formNumber, needsManual: c.needsManual, fields: c.fields };
+    const r = { doc, tema: c.tema, kind: c.kind, personId: c.personId, formNumber: c.formNumber, needsManual: c.needsManual, fields: c.fields, usedModel: c.candidates.length > 0 };
+    if (cache && !r.usedModel) cache.set(doc.id, r);
+    return r;
   });
 }
 
@@ -89,7 +98,7 @@ export function score(rs: readonly Replayed[], thresholds: ThresholdTable | null
     if (!r.personId) continue;
     if (decideAutomatic({ tema: r.tema, needsManual: r.needsManual, fields: r.fields }, thresholds).automatic) {
       s.automatic++;
-      const wrong = !ok || r.personId !== t.personId || (r.fields.form !== null && r.formNumber !== t.formNumber);
+      const wrong = !ok || (t.personId !== null && r.personId !== t.personId) || (r.fields.form !== null && r.formNumber !== t.formNumber);
       if (wrong) s.automaticWrong++;
     }
   }

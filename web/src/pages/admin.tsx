@@ -25,10 +25,12 @@ export function AdminPage() {
           <Tabs.Tab value="logg" label="Tilgangslogg" />
           <Tabs.Tab value="brukere" label="Brukere" />
           <Tabs.Tab value="regler" label="Rutingsregler" />
+          <Tabs.Tab value="modeller" label="Læring fra rettelser" />
         </Tabs.List>
         <Tabs.Panel value="logg"><AccessLog /></Tabs.Panel>
         <Tabs.Panel value="brukere"><Users /></Tabs.Panel>
         <Tabs.Panel value="regler"><Rules /></Tabs.Panel>
+        <Tabs.Panel value="modeller"><Models /></Tabs.Panel>
       </Tabs>
     </VStack>
   );
@@ -306,6 +308,129 @@ function Rules() {
               <Table.DataCell>{dateTime(h.activatedAt)}</Table.DataCell>
               <Table.DataCell>{h.activatedBy}</Table.DataCell>
               <Table.DataCell>{h.version === null ? 'standard fra konfigurasjonen' : `${h.policyId} (versjon ${h.version})`}</Table.DataCell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+      </TableBox>
+    </VStack>
+  );
+}
+
+interface SmallScore { docs: number; temaRight: number }
+interface ModelRow {
+  version: number; outcome: 'promoted' | 'refused'; reason: string; createdBy: string; createdAt: string; active: boolean; decisions: number;
+  heldOut: SmallScore & { automatic: number; automaticWrong: number }; independent: SmallScore;
+  activeScores: { heldOut: SmallScore; independent: SmallScore } | null;
+}
+interface Models extends Paged<ModelRow> {
+  activeVersion: number; shippedDecisions: number;
+  activations: Array<{ version: number; activatedBy: string; reason: string; activatedAt: string }>;
+}
+interface Retrained { version: number; outcome: 'promoted' | 'refused'; reason: string; refreshedVersion: number | null; activeAfter: number }
+
+const share = (a: number, b: number) => (b ? `${a} av ${b} (${((100 * a) / b).toFixed(1).replace('.', ',')} %)` : '–');
+const modelName = (v: number) => (v === 0 ? 'den leverte modellen (versjon 0)' : `versjon ${v}`);
+const byWhom = (who: string) => (who === 'schedule' ? 'fast kjøring' : who);
+
+/** Issue 13: the classifier retrained from the mail room's corrections; retrain now, or go back to an earlier model. */
+function Models() {
+  const models = useData(() => api<Models>('/api/admin/models?pageSize=50'), []);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const retrain = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const r = await api<Retrained>('/api/admin/models/retrain', { method: 'POST' });
+      setMessage({
+        ok: true,
+        text: r.outcome === 'promoted'
+          ? `Ny modell, versjon ${r.version}, er tatt i bruk. ${r.reason}.`
+          : `Versjon ${r.version} ble ikke tatt i bruk. ${r.reason}.${r.refreshedVersion ? ` Modellen i bruk har fått nye terskler (versjon ${r.refreshedVersion}).` : ''}`,
+      });
+      await models.reload();
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const rollback = (version: number) => async () => {
+    try {
+      await api<Models>('/api/admin/models/active', { method: 'PUT', body: { version } });
+      setMessage({ ok: true, text: `Rullet tilbake: ${modelName(version)} er i bruk fra neste dokument.` });
+      await models.reload();
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+  const data = models.data;
+  if (!data) return <Loading error={models.error} />;
+  return (
+    <VStack gap="space-16" className="tab-body">
+      <Alert variant="info" size="small" className="active-model">
+        I bruk: <strong>{modelName(data.activeVersion)}</strong>. Klassifiseringen av brev uten skjemanummer og tersklene for automatisk ruting
+        lærer av postmottakets rettelser. En ny modell tas bare i bruk hvis den ikke er dårligere enn den som er i bruk, verken på rettelser
+        den ikke er trent på eller på det uavhengige testsettet. Dokumenter om personer med strengt fortrolig eller fortrolig adresse og om
+        NAV-ansatte brukes aldri til trening, og navn, adresser og fødselsnumre fjernes fra teksten før trening.
+      </Alert>
+      <HStack gap="space-12" align="center" wrap>
+        <Button size="small" onClick={() => void retrain()} loading={busy}>Tren ny modell nå</Button>
+        {data.activeVersion !== 0 && <Button size="small" variant="secondary" onClick={rollback(0)}>Tilbake til den leverte modellen</Button>}
+      </HStack>
+      {message && <Alert size="small" variant={message.ok ? 'success' : 'error'} role="status">{message.text}</Alert>}
+      <Heading level="2" size="small">Modellversjoner</Heading>
+      {data.items.length === 0 ? <BodyShort size="small">Ingen modell er trent ennå; den leverte modellen er i bruk ({data.shippedDecisions} rutingsbeslutninger).</BodyShort> : (
+        <TableBox label="Modellversjoner">
+        <Table size="small" className="model-versions">
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell>Versjon</Table.HeaderCell>
+              <Table.HeaderCell>Trent</Table.HeaderCell>
+              <Table.HeaderCell>Riktig tema, holdt-ut rettelser</Table.HeaderCell>
+              <Table.HeaderCell>Riktig tema, uavhengig testsett</Table.HeaderCell>
+              <Table.HeaderCell>Automatisk rutet, feil</Table.HeaderCell>
+              <Table.HeaderCell>Rutingsbeslutninger</Table.HeaderCell>
+              <Table.HeaderCell>Utfall</Table.HeaderCell>
+              <Table.HeaderCell />
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {data.items.map((m) => (
+              <Table.Row key={m.version} data-version={m.version}>
+                <Table.DataCell>{m.version}</Table.DataCell>
+                <Table.DataCell>{dateTime(m.createdAt)} <span className="muted">({byWhom(m.createdBy)})</span></Table.DataCell>
+                <Table.DataCell>{share(m.heldOut.temaRight, m.heldOut.docs)}{m.activeScores ? <BodyShort size="small" className="muted">modellen i bruk: {m.activeScores.heldOut.temaRight}</BodyShort> : null}</Table.DataCell>
+                <Table.DataCell>{share(m.independent.temaRight, m.independent.docs)}{m.activeScores ? <BodyShort size="small" className="muted">modellen i bruk: {m.activeScores.independent.temaRight}</BodyShort> : null}</Table.DataCell>
+                <Table.DataCell>{share(m.heldOut.automaticWrong, m.heldOut.automatic)}</Table.DataCell>
+                <Table.DataCell>{m.decisions}</Table.DataCell>
+                <Table.DataCell className="break">{m.outcome === 'promoted' ? <Tag size="small" variant="success">Tatt i bruk</Tag> : <Tag size="small" variant="warning">Avvist</Tag>} <BodyShort size="small" className="muted">{m.reason}</BodyShort></Table.DataCell>
+                <Table.DataCell>{m.active ? <Tag size="small" variant="info">I bruk</Tag> : m.outcome === 'promoted' ? <Button size="xsmall" variant="tertiary" onClick={rollback(m.version)}>Rull tilbake hit</Button> : null}</Table.DataCell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+        </TableBox>
+      )}
+      <Heading level="2" size="small">Historikk</Heading>
+      <TableBox label="Historikk for modeller">
+      <Table size="small" className="model-history">
+        <Table.Header>
+          <Table.Row>
+            <Table.HeaderCell>Tid</Table.HeaderCell>
+            <Table.HeaderCell>Hvem</Table.HeaderCell>
+            <Table.HeaderCell>Byttet til</Table.HeaderCell>
+            <Table.HeaderCell>Hvorfor</Table.HeaderCell>
+          </Table.Row>
+        </Table.Header>
+        <Table.Body>
+          {data.activations.map((a, i) => (
+            <Table.Row key={i}>
+              <Table.DataCell>{dateTime(a.activatedAt)}</Table.DataCell>
+              <Table.DataCell>{byWhom(a.activatedBy)}</Table.DataCell>
+              <Table.DataCell>{modelName(a.version)}</Table.DataCell>
+              <Table.DataCell>{a.reason}</Table.DataCell>
             </Table.Row>
           ))}
         </Table.Body>

@@ -103,6 +103,7 @@ export function OverviewPage({ me }: { me: Me }) {
           {data.perUnit.length === 0 && <BodyShort>Ingen leveranser ennå.</BodyShort>}
         </section>
       </HGrid>
+      <Automation data={data.learning} />
       <section>
         <Heading level="2" size="medium" spacing>Fra skanning til levering per tema (median / 95 % innen)</Heading>
         <TableBox label="Fra skanning til levering per tema">
@@ -120,5 +121,73 @@ export function OverviewPage({ me }: { me: Me }) {
         </TableBox>
       </section>
     </VStack>
+  );
+}
+
+const FELT_NAVN: Record<string, string> = { tema: 'Tema', person: 'Person (fødselsnummer)', form: 'Skjema (skjemanummer)' };
+const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1).replace('.', ',')} %` : '–');
+const terskel = (t: number | null) => (t === null ? 'klassifiseringens egen' : t.toFixed(2).replace('.', ','));
+
+/** Issue 13: per field and per tema, the share routed without a person and how often that was wrong. */
+function Automation({ data }: { data: Overview['learning'] }) {
+  return (
+    <section className="automation">
+      <Heading level="2" size="medium" spacing>Automatisk ruting og målt feil</Heading>
+      <BodyShort size="small" spacing>
+        Andel dokumenter som gikk rett til enheten uten at noen i postmottaket så på dem, og hvor mange av dem som senere ble rettet
+        eller sendt tilbake som feilsendt. Tersklene settes fra rettelsene slik at feilandelen holdes under {pct(data.ceiling, 1)} per felt og tema
+        (klassifiseringsmodell {data.activeVersion === 0 ? 'levert med systemet' : `versjon ${data.activeVersion}`}). Dokumenter om personer med
+        strengt fortrolig adresse er ikke med.
+      </BodyShort>
+      <TableBox label="Automatisk ruting per felt">
+      <Table size="small" className="automation-fields">
+        <Table.Header>
+          <Table.Row>
+            <Table.HeaderCell>Felt</Table.HeaderCell>
+            <Table.HeaderCell>Dokumenter</Table.HeaderCell>
+            <Table.HeaderCell>Rett gjennom</Table.HeaderCell>
+            <Table.HeaderCell>Feil blant dem</Table.HeaderCell>
+            <Table.HeaderCell>Terskel</Table.HeaderCell>
+          </Table.Row>
+        </Table.Header>
+        <Table.Body>
+          {data.byField.map((f) => (
+            <Table.Row key={f.field}>
+              <Table.HeaderCell scope="row">{FELT_NAVN[f.field] ?? 'Annet felt'}</Table.HeaderCell>
+              <Table.DataCell>{f.documents}</Table.DataCell>
+              <Table.DataCell>{f.automatic} ({pct(f.automatic, f.documents)})</Table.DataCell>
+              <Table.DataCell>{f.wrong} ({pct(f.wrong, f.automatic)})</Table.DataCell>
+              <Table.DataCell>{terskel(f.threshold)}</Table.DataCell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+      </TableBox>
+      <TableBox label="Automatisk ruting per tema">
+      <Table size="small" className="automation-tema">
+        <Table.Header>
+          <Table.Row>
+            <Table.HeaderCell>Tema</Table.HeaderCell>
+            <Table.HeaderCell>Dokumenter</Table.HeaderCell>
+            <Table.HeaderCell>Rett gjennom</Table.HeaderCell>
+            <Table.HeaderCell>Feil blant dem</Table.HeaderCell>
+            <Table.HeaderCell>Terskel tema / person / skjema</Table.HeaderCell>
+          </Table.Row>
+        </Table.Header>
+        <Table.Body>
+          {data.byTema.map((t) => (
+            <Table.Row key={t.tema}>
+              <Table.HeaderCell scope="row">{tema(t.tema)}</Table.HeaderCell>
+              <Table.DataCell>{t.documents}</Table.DataCell>
+              <Table.DataCell>{t.automatic} ({pct(t.automatic, t.documents)})</Table.DataCell>
+              <Table.DataCell>{t.wrong} ({pct(t.wrong, t.automatic)})</Table.DataCell>
+              <Table.DataCell>{[t.thresholds.tema, t.thresholds.person, t.thresholds.form].map(terskel).join(' / ')}</Table.DataCell>
+            </Table.Row>
+          ))}
+        </Table.Body>
+      </Table>
+      </TableBox>
+      {data.byTema.length === 0 && <BodyShort size="small">Ingen dokumenter med kjent utfall ennå.</BodyShort>}
+    </section>
   );
 }
