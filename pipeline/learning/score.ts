@@ -106,7 +106,8 @@ export function score(rs: readonly Replayed[], thresholds: ThresholdTable | null
 }
 
 /** Held-out slice: every fifth document by a stable hash of its id, so a document stays on its side across runs. */
-export function isHeldOut(id: string, every = 5): boolean {
+export const HELD_OUT_EVERY = 5;
+export function isHeldOut(id: string, every = HELD_OUT_EVERY): boolean {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
   return (h >>> 0) % every === 0;
