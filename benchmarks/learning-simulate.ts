@@ -117,7 +117,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     active = { version: versions, classifier: active.classifier, thresholds: res.refresh.thresholds };
     row.verdict += `; v${versions}: the model in force with new thresholds`;
   }
-  row.thresholds = table ? FIELDS.map((f) => `${f} ${table.fields[f].pooled?.threshold ?? '—'}`).join(', ') : '—';
+  row.thresholds = table ? [...FIELDS.map((f) => `${f} ${table.fields[f].pooled?.threshold ?? '—'}`), `tema of letters ${table.contentTema?.pooled?.threshold ?? '—'}`].join(', ') : '—';
   row.tookMs = performance.now() - t;
   rows.push(row);
   log(`round ${round}: model v${row.version}, ${row.automatic}/${row.docs} straight through, ${row.wrong} of ${row.byThreshold} let through by the thresholds wrong, ${row.wrongDest} to a wrong unit; letters ${row.lettersAuto}/${row.letters} straight through, tema right ${row.contentRight}; ${row.verdict}; thresholds ${row.thresholds} (${(row.tookMs / 1000).toFixed(1)} s)`);

@@ -73,6 +73,8 @@ export interface FieldConfidence {
   tema: number;
   person: number;
   form: number | null;
+  /** The tema came from the content classifier (its score is on another scale than a form number's). */
+  temaByContent?: boolean;
 }
 
 /** How sure the person id is, by how it was found (the learnt thresholds calibrate these scores). */
@@ -283,7 +285,7 @@ export function classify(input: ClassifyInput): Classification {
     coverSheet: cover?.loepenummer ?? null,
     missingAttachments,
     reasons,
-    fields: { tema: round(tema === 'UKJ' ? 0 : contentScore ?? confidence), person: personId ? person : 0, form: formConfidence === null ? null : round(formConfidence) },
+    fields: { tema: round(tema === 'UKJ' ? 0 : contentScore ?? confidence), person: personId ? person : 0, form: formConfidence === null ? null : round(formConfidence), temaByContent: contentScore !== null },
   };
 }
 

@@ -3,7 +3,7 @@
  * documents come with their text and the truth a person (or the independent set's generator) gave.
  */
 import type { DocumentKind, FormRow } from '../../schemas/reference.ts';
-import { classify, type CoverSheetHint, type VendorHints } from '../identify/classify.ts';
+import { classify, type CoverSheetHint, type FieldConfidence, type VendorHints } from '../identify/classify.ts';
 import type { ContentClassifier } from '../identify/classifier/model.ts';
 import { decideAutomatic, FIELDS, type Observation, type ThresholdTable } from './thresholds.ts';
 
@@ -37,7 +37,7 @@ export interface Replayed {
   personId: string | null;
   formNumber: string | null;
   needsManual: boolean;
-  fields: { tema: number; person: number; form: number | null };
+  fields: FieldConfidence;
   /** The content classifier decided (else the result does not depend on the model). */
   usedModel: boolean;
 }
@@ -65,7 +65,7 @@ export function observations(rs: readonly Replayed[]): Observation[] {
   const out: Observation[] = [];
   for (const r of rs) {
     const t = r.doc.truth;
-    out.push({ field: 'tema', tema: r.tema, confidence: r.fields.tema, correct: r.tema === t.tema });
+    out.push({ field: 'tema', tema: r.tema, confidence: r.fields.tema, correct: r.tema === t.tema, ...(r.fields.temaByContent ? { byContent: true } : {}) });
     if (r.personId) out.push({ field: 'person', tema: r.tema, confidence: r.fields.person, correct: r.personId === t.personId });
     if (r.fields.form !== null) out.push({ field: 'form', tema: r.tema, confidence: r.fields.form, correct: r.formNumber === t.formNumber });
   }

@@ -16,6 +16,8 @@ export interface Observation {
   tema: string;
   confidence: number;
   correct: boolean;
+  /** A tema the content classifier decided: judged apart from tema read off a form number or cover sheet. */
+  byContent?: boolean;
 }
 
 export interface Threshold {
@@ -39,6 +41,8 @@ export interface ThresholdTable {
   ceiling: number;
   observations: number;
   fields: Record<Field, FieldThresholds>;
+  /** The tema the content classifier decides, from its own observations only (a letter's score is not a form's). */
+  contentTema?: FieldThresholds;
 }
 
 /** One-sided 95 % upper bound of a binomial rate (Clopper-Pearson), by bisection on the CDF. */
@@ -92,32 +96,34 @@ function aboveErrors(obs: readonly Observation[], from: number): number {
   return worst < 0 ? from : Math.min(1.0001, round6(worst + 1e-4));
 }
 
+function fieldThresholds(of: readonly Observation[], ceiling: number): FieldThresholds {
+  const pooled = selectThreshold(of, ceiling);
+  const byTema: Record<string, Threshold> = {};
+  for (const tema of [...new Set(of.map((o) => o.tema))].sort()) {
+    const own = of.filter((o) => o.tema === tema);
+    const sel = selectThreshold(own, ceiling);
+    if (sel) {
+      byTema[tema] = sel;
+    } else if (pooled) {
+      const t = aboveErrors(own, pooled.threshold);
+      const acc = own.filter((o) => o.confidence >= t);
+      const errors = acc.filter((o) => !o.correct).length;
+      byTema[tema] = { threshold: t, basis: 'pooled', accepted: acc.length, errors, upper: round6(upperBound(errors, acc.length)) };
+    }
+  }
+  return { pooled, byTema };
+}
+
 export function buildThresholds(obs: readonly Observation[], ceiling: number): ThresholdTable {
   const fields = {} as Record<Field, FieldThresholds>;
-  for (const field of FIELDS) {
-    const of = obs.filter((o) => o.field === field);
-    const pooled = selectThreshold(of, ceiling);
-    const byTema: Record<string, Threshold> = {};
-    for (const tema of [...new Set(of.map((o) => o.tema))].sort()) {
-      const own = of.filter((o) => o.tema === tema);
-      const sel = selectThreshold(own, ceiling);
-      if (sel) {
-        byTema[tema] = sel;
-      } else if (pooled) {
-        const t = aboveErrors(own, pooled.threshold);
-        const acc = own.filter((o) => o.confidence >= t);
-        const errors = acc.filter((o) => !o.correct).length;
-        byTema[tema] = { threshold: t, basis: 'pooled', accepted: acc.length, errors, upper: round6(upperBound(errors, acc.length)) };
-      }
-    }
-    fields[field] = { pooled, byTema };
-  }
-  return { ceiling, observations: obs.length, fields };
+  for (const field of FIELDS) fields[field] = fieldThresholds(obs.filter((o) => o.field === field && !o.byContent), ceiling);
+  return { ceiling, observations: obs.length, fields, contentTema: fieldThresholds(obs.filter((o) => o.field === 'tema' && o.byContent), ceiling) };
 }
 
 /** The threshold for a field and tema; null when the table has no evidence for it (the default rule decides). */
-export function thresholdFor(table: ThresholdTable, field: Field, tema: string): number | null {
-  const f = table.fields[field];
+export function thresholdFor(table: ThresholdTable, field: Field, tema: string, byContent = false): number | null {
+  const f = byContent && field === 'tema' ? table.contentTema : table.fields[field];
+  if (!f) return null;
   return f.byTema[tema]?.threshold ?? f.pooled?.threshold ?? null;
 }
 
@@ -139,7 +145,7 @@ export function decideAutomatic(input: AutomaticInput, table: ThresholdTable | n
   for (const field of FIELDS) {
     const conf = input.fields[field];
     if (conf === null) continue;
-    const t = thresholdFor(table, field, input.tema);
+    const t = thresholdFor(table, field, input.tema, Boolean(input.fields.temaByContent));
     if (t === null) {
       // No evidence for this field yet: the tema keeps the classifier's own threshold; person and form were never gated.
       if (field === 'tema' && input.needsManual) below.push(field);

@@ -92,6 +92,16 @@ describe('threshold selection to hold an error ceiling', () => {
     expect(thresholdFor(t, 'tema', 'UFO')).toBe(0.6); // a tema never seen: the pooled one
     expect(thresholdFor(t, 'person', 'DAG')).toBeNull(); // no evidence: the default rule
   });
+  it('judges the tema the content classifier decided apart from tema read off a form number', () => {
+    const forms = obs(1000, 0.95, true);
+    const letters: Observation[] = [...obs(300, 0.55, true), ...obs(6, 0.55, false)].map((o) => ({ ...o, byContent: true }));
+    const t = buildThresholds([...forms, ...letters], 0.005);
+    // Pooled, the letters' 6 errors in 306 (2 %) would hide among the 1 000 forms read by their number.
+    expect(t.fields.tema.pooled).toMatchObject({ threshold: 0.95, accepted: 1000 });
+    expect(t.contentTema?.pooled).toBeNull();
+    expect(decideAutomatic({ tema: 'DAG', needsManual: false, fields: { tema: 0.55, person: 0.98, form: null, temaByContent: true } }, t).automatic).toBe(true); // no evidence: the classifier's own verdict
+    expect(decideAutomatic({ tema: 'DAG', needsManual: false, fields: { tema: 0.9, person: 0.98, form: 0.9 } }, t)).toEqual({ automatic: false, below: ['tema'] });
+  });
   it('decides per field: without thresholds the classifier decides, with them every field must pass', () => {
     const fields = { tema: 0.7, person: 0.98, form: null };
     expect(decideAutomatic({ tema: 'DAG', needsManual: true, fields }, null)).toEqual({ automatic: false, below: ['tema'] });
