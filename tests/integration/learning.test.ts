@@ -8,8 +8,7 @@ import type { LabelledDoc } from '../../pipeline/learning/score.ts';
 import { activeModel, learningSet, modelKey, retrain } from '../../services/learning.service.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { latestDecision } from '../../storage/repositories/routing.repository.ts';
-import { identifyJob } from '../../workers/jobs/identify.job.ts';
-import { routeJob } from '../../workers/jobs/route.job.ts';
+import { runStage } from '../../workers/runner.ts';
 import { people, PROTECTED_PERSON, seedDocument } from '../e2e/harness.ts';
 import { closeTestContext, s3Env, startS3, testConfig, type S3Server } from '../helpers/services.ts';
 
@@ -119,11 +118,11 @@ describe('learning from the mail room\'s corrections', () => {
     const d = await seedDocument(ctx, { person: p, tema: 'SYK', kind: 'claim', pages: [[p.name, `Fødselsnummer: ${p.id}`, 'Til NAV', 'Jeg søker om sykelønna. Jeg har vært syk i tre uker.']] });
     await ctx.db.query(`UPDATE documents SET identified_at = NULL, attached_at = NULL, routed_at = NULL, status = 'processing', stage = 'identify' WHERE id = $1`, [d.id]);
     await ctx.db.query('DELETE FROM deliveries WHERE document_id = $1', [d.id]);
-    await identifyJob(ctx, { documentId: d.id });
+    await runStage(ctx, 'identify', { documentId: d.id });
     const doc = (await getDocument(ctx.db, d.id))!;
     expect(doc.classification).toMatchObject({ modelVersion: 1, fields: { tema: expect.any(Number), person: expect.any(Number), form: null } });
     await ctx.db.query(`UPDATE documents SET attached_at = now() WHERE id = $1`, [d.id]);
-    await routeJob(ctx, { documentId: d.id });
+    await runStage(ctx, 'route', { documentId: d.id });
     expect(await latestDecision(ctx.db, d.id)).toMatchObject({ modelVersion: 1, thresholdVersion: 1 });
   }, 60_000);
 
@@ -161,7 +160,7 @@ describe('learning from the mail room\'s corrections', () => {
     const d = await seedDocument(ctx, { person: p, tema: 'DAG', kind: 'claim', formNumber: 'NAV 04-01.03', pages: [['NAV 04-01.03', 'Søknad om dagpenger', `Fødselsnummer: ${p.id}`]] });
     await ctx.db.query(`UPDATE documents SET routed_at = NULL, status = 'processing', stage = 'route' WHERE id = $1`, [d.id]);
     await ctx.db.query('DELETE FROM deliveries WHERE document_id = $1', [d.id]);
-    await routeJob(ctx, { documentId: d.id });
+    await runStage(ctx, 'route', { documentId: d.id });
     expect(await latestDecision(ctx.db, d.id)).toMatchObject({ thresholdVersion: 0 });
     // The overview shows per field and tema what went straight through and how much of it was wrong.
     const ov = await call('GET', '/api/overview', undefined, 'ops');
