@@ -98,8 +98,9 @@ export class ChaosSystem {
     const env: ScenarioEnv = {
       pg: o.pg, redis: o.redis, s3: o.s3, workers: this.workers, files, redisUrl: this.env.REDIS_URL!,
       queuePrefix: this.env.QUEUE_PREFIX!, outageMs: o.outageMs,
-      ingest: (name, timeoutMs = 10 * 60_000) =>
-        runIngest(this.env, dir, path.join(o.workDir, 'logs', `${scenario.name}.ingest-${++ingests}.log`), { name, timeoutMs }),
+      ingest: (name, opts = {}) =>
+        runIngest(this.env, dir, path.join(o.workDir, 'logs', `${scenario.name}.ingest-${++ingests}.log`), { name, timeoutMs: opts.timeoutMs ?? 10 * 60_000, signal: opts.signal }),
+      progress,
       async waitFinished(share, timeoutMs = 5 * 60_000) {
         const end = Date.now() + timeoutMs;
         while (Date.now() < end) {

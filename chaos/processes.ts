@@ -79,20 +79,23 @@ export interface IngestRun {
   output: string;
 }
 
-/** `intake ingest DIR`; after `timeoutMs` the operator gives up (SIGINT, then SIGKILL). */
-export async function runIngest(env: Record<string, string>, dir: string, logFile: string, opts: { name: string; timeoutMs: number }): Promise<IngestRun> {
+/** `intake ingest DIR`; after `timeoutMs` or on `signal` the operator gives up (SIGINT, then SIGKILL). */
+export async function runIngest(env: Record<string, string>, dir: string, logFile: string, opts: { name: string; timeoutMs: number; signal?: AbortSignal }): Promise<IngestRun> {
   const log = createWriteStream(logFile, { flags: 'a' });
   const child = spawnCli(['ingest', dir, '--name', opts.name], env, log);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => { output += d.toString(); });
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const giveUp = () => {
     timedOut = true;
     child.kill('SIGINT');
     setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-  }, opts.timeoutMs);
+  };
+  const timer = setTimeout(giveUp, opts.timeoutMs);
+  opts.signal?.addEventListener('abort', giveUp, { once: true });
   await exited(child);
   clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', giveUp);
   await new Promise((r) => log.end(r));
   return { code: child.exitCode, timedOut, output };
 }
