@@ -68,6 +68,19 @@ async function main(): Promise<void> {
     await writeFile(out, lines.join('\n'));
   };
   let system: ChaosSystem | undefined;
+  // Ctrl-C: the private servers and worker processes go too.
+  const interrupted = () => {
+    log('interrupted: stopping the private servers');
+    void (async () => {
+      await system?.stop().catch(() => {});
+      await redis.destroy().catch(() => {});
+      await pg.destroy().catch(() => {});
+      await s3.destroy().catch(() => {});
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const files = await chaosCorpus(perPhase * scenarios.length, { scannedEvery: Number(a['scanned-every']), seed: Number(a.seed) });
     system = await ChaosSystem.start({
