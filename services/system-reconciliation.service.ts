@@ -1,5 +1,6 @@
-import { STAGES } from '../pipeline/stages.ts';
-import { countsPerDay, openSteps, unfinishedOlderThan, type DayCounts, type Unfinished } from '../storage/repositories/system-reconciliation.repository.ts';
+import { countsPerDay, unfinishedOlderThan, type DayCounts, type Unfinished } from '../storage/repositories/system-reconciliation.repository.ts';
+import { openStepsOf, type StepRow } from '../storage/repositories/steps.repository.ts';
+import { LIVE_JOB_STATES } from './lifecycle.service.ts';
 import type { Context } from '../app/context.ts';
 import { requireRole, type Actor } from './access.service.ts';
 
@@ -24,36 +25,22 @@ export interface SystemReconciliation {
   queueUnavailable: boolean;
 }
 
-/** Job states in which a job will still run: the document is moving. */
-const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 const CANDIDATES = 2000;
 const QUEUE_TIMEOUT_MS = 5000;
 
-/** Every job id a document can have without the outbox (derived from stage, document and page as workers/queues.ts adds them). */
-function derivedJobIds(d: Unfinished): Array<{ stage: string; jobId: string }> {
-  return [
-    ...STAGES.filter((s) => s !== 'ocr').map((stage) => ({ stage, jobId: `${stage}-${d.documentId}` })),
-    ...d.unreadPages.map((p) => ({ stage: 'ocr', jobId: `ocr-${d.documentId}-p${p}` })),
-  ];
-}
-
-/** Whether a document has a job BullMQ will still run, by the deterministic ids of its jobs. */
-async function hasLiveJob(ctx: Ctx, jobs: Array<{ stage: string; jobId: string }>): Promise<boolean> {
-  for (const j of jobs) {
-    const queue = ctx.queues.byStage[j.stage as (typeof STAGES)[number]];
-    if (queue && LIVE.has(await queue.getJobState(j.jobId))) return true;
-  }
+/** Whether one of a document's open steps has a job BullMQ will still run (by the step's deterministic job id). */
+async function hasLiveJob(ctx: Ctx, steps: StepRow[]): Promise<boolean> {
+  for (const s of steps) if (LIVE_JOB_STATES.has(await ctx.queues.byStage[s.stage].getJobState(s.jobId))) return true;
   return false;
 }
 
+/** Unfinished, and nothing will move it: no open step in the outbox, or none with a live job. */
 async function findStuck(ctx: Ctx, candidates: Unfinished[]): Promise<Unfinished[]> {
   if (candidates.length === 0) return [];
-  const steps = await openSteps(ctx.db, candidates.map((c) => c.documentId));
+  const open = new Map<string, StepRow[]>(candidates.map((c) => [c.documentId, []]));
+  for (const s of await openStepsOf(ctx.db, candidates.map((c) => c.documentId))) open.get(s.documentId)!.push(s);
   const stuck: Unfinished[] = [];
-  for (const c of candidates) {
-    // With the outbox, a document without an open step has nothing that will move it: stuck.
-    if (!(await hasLiveJob(ctx, steps ? steps.get(c.documentId) ?? [] : derivedJobIds(c)))) stuck.push(c);
-  }
+  for (const c of candidates) if (!(await hasLiveJob(ctx, open.get(c.documentId)!))) stuck.push(c);
   return stuck;
 }
 

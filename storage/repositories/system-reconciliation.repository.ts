@@ -53,33 +53,16 @@ export interface Unfinished {
   status: string;
   stage: string;
   receivedAt: Date;
-  /** Pages not read yet (their OCR jobs are among the document's own). */
-  unreadPages: number[];
 }
 
 /** Documents received before the threshold that are not finished: the candidates for "stuck". */
 export async function unfinishedOlderThan(q: Queryable, minutes: number, opts: { protectedToo: boolean; limit: number }): Promise<Unfinished[]> {
   const { rows } = await q.query(
-    `SELECT d.id, to_char((d.received_at AT TIME ZONE 'Europe/Oslo')::date, 'YYYY-MM-DD') AS day, d.status, d.stage, d.received_at,
-       coalesce((SELECT array_agg(p.page_no ORDER BY p.page_no) FROM pages p WHERE p.document_id = d.id AND p.ocr_at IS NULL), '{}') AS unread
+    `SELECT d.id, to_char((d.received_at AT TIME ZONE 'Europe/Oslo')::date, 'YYYY-MM-DD') AS day, d.status, d.stage, d.received_at
      FROM documents d
      WHERE NOT ${FINISHED_SQL('d')} AND d.received_at < now() - make_interval(mins => $1) AND ${VISIBLE('d', opts.protectedToo)}
      ORDER BY d.received_at, d.id LIMIT $2`,
     [minutes, opts.limit],
   );
-  return rows.map((r) => ({ documentId: r.id, day: r.day, status: r.status, stage: r.stage, receivedAt: r.received_at, unreadPages: r.unread }));
-}
-
-/**
- * The jobs that would move these documents on. With the lifecycle's outbox (pipeline_steps),
- * its open steps and their job ids; before it, every job id a document can have (the job ids
- * are derived from stage, document and page: workers/queues.ts).
- */
-export async function openSteps(q: Queryable, ids: string[]): Promise<Map<string, Array<{ stage: string; jobId: string }>> | null> {
-  const { rows: has } = await q.query(`SELECT to_regclass('pipeline_steps') IS NOT NULL AS has`);
-  if (!has[0].has) return null;
-  const { rows } = await q.query(`SELECT document_id, stage, job_id FROM pipeline_steps WHERE done_at IS NULL AND document_id = ANY($1)`, [ids]);
-  const out = new Map<string, Array<{ stage: string; jobId: string }>>(ids.map((id) => [id, []]));
-  for (const r of rows) out.get(r.document_id)!.push({ stage: r.stage, jobId: r.job_id });
-  return out;
+  return rows.map((r) => ({ documentId: r.id, day: r.day, status: r.status, stage: r.stage, receivedAt: r.received_at }));
 }
