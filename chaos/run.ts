@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     const lines = [
       `## ${a.label}: ${commit}`,
       '',
-      `${new Date().toISOString()}; ${perPhase * scenarios.length} documents, ${perPhase} per fault (every ${a['scanned-every']}th a 1-page 200 dpi scan through OCR, the rest born-digital 1-page PDFs); one system through every fault in turn; 2 worker processes (concurrency 1) under a supervisor; outages ${a['outage-s']} s; JOB_ATTEMPTS / JOB_BACKOFF_MS / JOB_LOCK_MS at their defaults (5 / 2000 ms / 30 s: about 30 s of retries); a phase is given up ${a['idle-s']} s after its last progress; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${Math.round((Date.now() - started) / 60_000)} min.`,
+      `${new Date().toISOString()}; ${perPhase * scenarios.length} documents, ${perPhase} per fault (every ${a['scanned-every']}th a 1-page 200 dpi scan through OCR, the rest born-digital 1-page PDFs); one system through every fault in turn; 2 worker processes (concurrency 1) under a supervisor; outages ${a['outage-s']} s; retry and lock settings at their defaults (JOB_BACKOFF_MS 2000, JOB_LOCK_MS 30 s); a phase is given up ${a['idle-s']} s after its last progress; load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${Math.round((Date.now() - started) / 60_000)} min.`,
       '',
       '| fault | files | documents | lost | doubled | stuck (where) | drain after the fault | notes |',
       '| --- | ---: | ---: | ---: | ---: | --- | --- | --- |',

@@ -170,7 +170,7 @@ export const SCENARIOS: Scenario[] = [
       await env.sleep(15_000);
       abort.abort();
       const first = await running;
-      env.note(`first ingest: ${(await env.progress())?.documents ?? '?'} documents in the database, ${first.timedOut ? 'then it hung and was aborted' : `exit ${first.code}`}`);
+      env.note(`first ingest: ${(await env.progress())?.documents ?? '?'} documents in the database, ${first.timedOut ? 'then the operator aborted it' : `exit ${first.code}`}`);
       await redis.start();
       const second = await env.ingest('redis-down-again');
       env.note(`second: ${second.output.split('\n').find((l) => l.startsWith('batch')) ?? `exit ${second.code}`}`);
