@@ -3,6 +3,7 @@ import { loadConfig } from '../schemas/config.ts';
 import { STAGES, type Stage } from '../pipeline/stages.ts';
 import { ingest, readInputPath } from '../services/ingest.service.ts';
 import { formatStatus, lookupStatus, NotFoundError } from '../services/status.service.ts';
+import { formatSystemReconciliation, reconcileSystem } from '../services/system-reconciliation.service.ts';
 import { createContext } from '../app/context.ts';
 import { startWorkers } from '../workers/worker.ts';
 import { buildApi } from '../api/server.ts';
@@ -94,15 +95,25 @@ program
 
 program
   .command('status')
-  .description('where a document (JP…), batch (B…) or case (SAK…) is, with its history')
-  .argument('<id>')
+  .description('where a document (JP…), batch (B…) or case (SAK…) is, with its history; --stuck: the whole system per day and what nothing moves')
+  .argument('[id]')
   .option('--json', 'print JSON')
   .option('--purpose <why>', 'why you look (recorded in the access log)', 'status look-up')
-  .action(async (id: string, opts: { json?: boolean; purpose: string }) => {
+  .option('--stuck', `per day: received, delivered, manual, set aside, still moving; and every document older than NO_JOB_AFTER_MINUTES with no live job (exit code 3 when there is one)`)
+  .option('--days <n>', 'days back with --stuck', positiveInt, 14)
+  .action(async (id: string | undefined, opts: { json?: boolean; purpose: string; stuck?: boolean; days: number }) => {
     const config = loadConfig();
+    if (!opts.stuck && !id) program.error('give an id (JP…, B…, SAK…) or --stuck');
     const ctx = await createContext(config, 'status');
     try {
-      const report = await lookupStatus(ctx, id, { actor: config.INTAKE_USER, purpose: opts.purpose });
+      if (opts.stuck) {
+        // Ids, stages and counts only: no person or content, so nothing for the access log.
+        const r = await reconcileSystem(ctx, { days: opts.days, protectedToo: true });
+        console.log(opts.json ? JSON.stringify(r, null, 2) : formatSystemReconciliation(r, { colour: process.stdout.isTTY }));
+        if (r.stuck.length > 0) process.exitCode = 3;
+        return;
+      }
+      const report = await lookupStatus(ctx, id!, { actor: config.INTAKE_USER, purpose: opts.purpose });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatStatus(report));
     } catch (err) {
       if (err instanceof NotFoundError) {

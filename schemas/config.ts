@@ -67,6 +67,8 @@ const ConfigSchema = z.object({
   WEB_DIST: z.string().default(path.join(ROOT, 'web', 'dist')),
   /** A document not moving for this long is a deviation (stuck in a stage). */
   STUCK_AFTER_MINUTES: intString(60, 1, 7 * 24 * 60),
+  /** A document received this long ago, not finished and with no live job is stuck: a red line on the overview and in `intake status --stuck`. */
+  NO_JOB_AFTER_MINUTES: intString(15, 1, 7 * 24 * 60),
   /** The vendor's batches are PGP-encrypted (`.zip.pgp`): our private key (armoured or binary file) and its passphrase. */
   PGP_PRIVATE_KEY_FILE: z.string().optional(),
   PGP_PASSPHRASE: z.string().optional(),

@@ -93,9 +93,18 @@ if ! redis_up; then
   command -v redis-server >/dev/null || apt_install redis-server
   say "starting Redis on port $r_port"
   mkdir -p /tmp/intake-redis
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$r_port" --save "" --appendonly yes --appendfsync everysec --maxmemory-policy noeviction --dir /tmp/intake-redis --logfile /tmp/intake-redis/redis.log
+  # As BullMQ asks: append-only persistence (a restart keeps the queued jobs) and noeviction (Redis
+  # refuses writes when full instead of silently dropping job keys).
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$r_port" --save "" --appendonly yes --appendfsync everysec \
+    --maxmemory-policy noeviction --dir /tmp/intake-redis --logfile /tmp/intake-redis/redis.log
   for _ in $(seq 1 30); do redis_up && break; sleep 0.5; done
   redis_up || die "Redis did not start; see /tmp/intake-redis/redis.log"
+else
+  # A Redis we did not start: say what is wrong, never change it (it may be shared).
+  policy=$(redis-cli -h "$r_host" -p "$r_port" config get maxmemory-policy 2>/dev/null | sed -n 2p || true)
+  aof=$(redis-cli -h "$r_host" -p "$r_port" config get appendonly 2>/dev/null | sed -n 2p || true)
+  [ -z "$policy" ] || [ "$policy" = noeviction ] || say "WARN: Redis at $r_host:$r_port has maxmemory-policy $policy; BullMQ needs noeviction (jobs may be evicted). Set it in redis.conf: maxmemory-policy noeviction"
+  [ -z "$aof" ] || [ "$aof" = yes ] || say "WARN: Redis at $r_host:$r_port runs without append-only persistence; a restart loses queued jobs. Set it in redis.conf: appendonly yes"
 fi
 # --- The web app (served by the API from web/dist) -----------------------------------------
 bash scripts/build-web.sh

@@ -206,7 +206,8 @@ export interface RedriveReport {
   queued: number;
 }
 
-const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
+/** BullMQ job states in which the job will still run. */
+export const LIVE_JOB_STATES: ReadonlySet<string> = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 /**
  * The safety net: every open step due more than `graceMs` ago whose job is gone (Redis
@@ -220,7 +221,7 @@ export async function redrive(ctx: Ctx, opts: { graceMs?: number; limit?: number
   for (const s of steps) {
     const queue = ctx.queues.byStage[s.stage];
     const state = await queue.getJobState(s.jobId);
-    if (LIVE.has(state)) {
+    if (LIVE_JOB_STATES.has(state)) {
       report.live++;
       continue;
     }

@@ -8,6 +8,7 @@ import type { InboxItem, ReturnResult } from '../../services/inbox.service.ts';
 import type { ManualItem, ResolveResult } from '../../services/manual-queue.service.ts';
 import type { Overview } from '../../services/overview.service.ts';
 import type { ModelsView, RetrainSummary, ThresholdOverview } from '../../services/learning.service.ts';
+import type { SystemReconciliation } from '../../services/system-reconciliation.service.ts';
 import type { ActivePolicyView, LoadResult, PolicyFile, PolicySwitch, PolicyVersion } from '../../services/policy.service.ts';
 import type { BatchSummary } from '../../services/summary.service.ts';
 import type { Timeline } from '../../services/timeline.service.ts';
@@ -171,6 +172,17 @@ export const OverviewBody = exact<Overview>()(z.object({
   perUnit: z.array(z.object({ unitId: z.string(), name: z.string(), total: z.number(), tema: z.record(z.string(), z.number()) })),
   scanToDelivery: z.array(z.object({ tema: z.string().nullable(), documents: z.number(), p50: z.number().nullable(), p95: z.number().nullable() })),
 }));
+
+export const SystemReconciliationBody = exact<SystemReconciliation>()(z.object({
+  thresholdMinutes: z.number().int().describe('NO_JOB_AFTER_MINUTES: older than this, not finished and with no live job is stuck'),
+  days: z.array(z.object({
+    day: z.string().describe('day of receipt in Norway, YYYY-MM-DD'), received: z.number().int(), delivered: z.number().int().describe('delivered with its archive PDF'),
+    manual: z.number().int(), merged: z.number().int(), setAside: z.number().int(), moving: z.number().int().describe('not finished yet (delivered but not archived included)'),
+    stuck: z.number().int().describe('of those moving: older than the threshold with no live job'),
+  })),
+  stuck: z.array(z.object({ documentId: z.string(), day: z.string(), status: z.string(), stage: z.string(), receivedAt: iso, minutes: z.number().int() })),
+  queueUnavailable: z.boolean().describe('Redis did not answer: no document is called stuck'),
+})).describe('the whole system per day, without strictly confidential documents');
 
 export const QueueCountsBody = z.record(z.string(), z.record(z.string(), z.number())).describe('job counts per stage and state');
 

@@ -31,6 +31,10 @@ export function createPool(url: string, max = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client error must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
+  // Nor may a checked-out one's: pg-pool removes its listener while a client is lent, and a
+  // server restart then killed every worker mid-transaction (npm run chaos). The query in
+  // flight still fails (a technical failure, retried) and the broken client is not reused.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -75,6 +75,16 @@ export async function dueSteps(q: Queryable, before: Date, limit: number): Promi
   return rows.map(toRow);
 }
 
+/** The open steps of these documents (the whole system's reconciliation asks whether their jobs live). */
+export async function openStepsOf(q: Queryable, documentIds: string[]): Promise<StepRow[]> {
+  const { rows } = await q.query(
+    `SELECT document_id, stage, page_no, run, job_id, due_at, created_at, done_at FROM pipeline_steps
+     WHERE done_at IS NULL AND document_id = ANY($1)`,
+    [documentIds],
+  );
+  return rows.map(toRow);
+}
+
 export async function getStep(q: Queryable, s: Step): Promise<StepRow | null> {
   const { rows } = await q.query(
     'SELECT document_id, stage, page_no, run, job_id, due_at, created_at, done_at FROM pipeline_steps WHERE document_id = $1 AND stage = $2 AND page_no = $3',

@@ -75,6 +75,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: () => '/api/deviations', ok: 'admin', forbidden: 'status', bad: { url: '/api/deviations?kind=other' } },
   { method: 'GET', url: () => '/api/deviations/stats', ok: 'admin', forbidden: 'status', bad: { url: '/api/deviations/stats?unitId=abc' } },
   { method: 'GET', url: () => '/api/overview', ok: 'admin', forbidden: 'sb4450', bad: { url: '/api/overview?hours=0' } },
+  { method: 'GET', url: () => '/api/overview/reconciliation', ok: 'ops', forbidden: 'sb4450', bad: { url: '/api/overview/reconciliation?days=0' } },
   { method: 'GET', url: () => '/api/queues', ok: 'ops', forbidden: 'status' },
   { method: 'GET', url: () => '/api/admin/users', ok: 'admin', forbidden: 'ops', bad: { url: '/api/admin/users?page=x' } },
   { method: 'POST', url: () => '/api/admin/users', ok: 'admin', forbidden: 'ops', body: { id: 'Z999999', name: 'Ny Bruker', role: 'caseworker', units: ['4450'] }, bad: { body: { id: 'Z1', name: 'x', role: 'king' } } },

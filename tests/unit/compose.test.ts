@@ -26,4 +26,17 @@ describe('docker-compose.yml', () => {
     const text = await readFile(path.join(ROOT, 'docker-compose.yml'), 'utf8');
     for (const s of ['postgres', 'redis', 'minio', 'api', 'worker']) expect(text).toMatch(new RegExp(`^  ${s}:`, 'm'));
   });
+  it('runs Redis as BullMQ asks: append-only persistence and noeviction', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    const redis = text.slice(text.indexOf('\n  redis:'), text.indexOf('\n  worker:'));
+    expect(redis).toMatch(/"--appendonly", "yes"/);
+    expect(redis).toMatch(/"--maxmemory-policy", "noeviction"/);
+    // scripts/ensure-services.sh starts its own Redis the same way.
+    const script = await readFile(path.join(ROOT, 'scripts', 'ensure-services.sh'), 'utf8');
+    const start = script.split('\n').filter((l) => /^\s*redis-server /.test(l)).join(' ');
+    expect(start).toMatch(/--appendonly yes/);
+    expect(script).toMatch(/--maxmemory-policy noeviction/);
+    expect(start).not.toMatch(/--appendonly no/);
+  });
 });

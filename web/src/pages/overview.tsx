@@ -1,8 +1,9 @@
-import { BodyShort, Heading, HGrid, Box, Link, Table, VStack } from '@navikt/ds-react';
+import { Alert, BodyShort, Heading, HGrid, Box, Link, Table, VStack } from '@navikt/ds-react';
 import { api, type Me } from '../api.ts';
 import { Loading, TableBox, useData } from '../components.tsx';
-import { duration, stage, STATUS_NAVN, tema } from '../format.ts';
+import { date, dateTime, duration, stage, STATUS_NAVN, tema } from '../format.ts';
 import type { Overview } from '../../../services/overview.service.ts';
+import type { SystemReconciliation } from '../../../services/system-reconciliation.service.ts';
 
 /** A horizontal bar drawn with CSS; the value is also written out. */
 export function Bar({ value, max, label, warn }: { value: number; max: number; label: string; warn?: boolean }) {
@@ -43,6 +44,69 @@ function HourChart({ data }: { data: Overview['pagesPerHour'] }) {
   );
 }
 
+const minutes = (m: number) => (m < 120 ? `${m} minutter` : m < 48 * 60 ? `${Math.floor(m / 60)} timer` : `${Math.floor(m / 1440)} døgn`);
+
+/**
+ * What came in per day and where it is now; a document older than the threshold that is not
+ * finished and has no job in the queue is a red line: nothing will move it without someone.
+ */
+function SystemReconciliationSection() {
+  const { data, error } = useData(() => api<SystemReconciliation>('/api/overview/reconciliation'), [], { everyMs: 15_000 });
+  if (!data) return <Loading error={error} />;
+  return (
+    <section aria-labelledby="avstemming-system">
+      <Heading level="2" size="medium" spacing id="avstemming-system">Avstemming av hele systemet</Heading>
+      <BodyShort spacing>
+        Per mottaksdag: hvor mange dokumenter som kom inn, og hvor de er nå. Levert teller bare dokumenter som også har fått
+        arkivversjonen. Et dokument som er eldre enn {minutes(data.thresholdMinutes)}, ikke er ferdig og ikke har noen jobb i køen,
+        står fast: ingenting flytter det videre uten at noen griper inn.
+      </BodyShort>
+      {data.queueUnavailable && <Alert variant="warning">Køsystemet svarer ikke nå, så vi kan ikke si om gamle dokumenter står fast.</Alert>}
+      <TableBox label="Avstemming per mottaksdag">
+        <Table size="small">
+          <Table.Header>
+            <Table.Row>
+              <Table.HeaderCell scope="col">Mottaksdag</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">Mottatt</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">Levert</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">I manuell kø</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">Slått sammen</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">Satt til side</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">Fortsatt i arbeid</Table.HeaderCell>
+              <Table.HeaderCell scope="col" align="right">Står fast</Table.HeaderCell>
+            </Table.Row>
+          </Table.Header>
+          <Table.Body>
+            {data.days.map((d) => (
+              <Table.Row key={d.day} className={d.stuck > 0 ? 'red-line' : undefined} data-stuck={d.stuck > 0 ? 'true' : undefined}>
+                <Table.HeaderCell scope="row">{date(`${d.day}T12:00:00Z`)}</Table.HeaderCell>
+                <Table.DataCell align="right">{d.received}</Table.DataCell>
+                <Table.DataCell align="right">{d.delivered}</Table.DataCell>
+                <Table.DataCell align="right">{d.manual}</Table.DataCell>
+                <Table.DataCell align="right">{d.merged}</Table.DataCell>
+                <Table.DataCell align="right">{d.setAside}</Table.DataCell>
+                <Table.DataCell align="right">{d.moving}</Table.DataCell>
+                <Table.DataCell align="right">{d.stuck > 0 ? <strong>{d.stuck} står fast</strong> : 0}</Table.DataCell>
+              </Table.Row>
+            ))}
+          </Table.Body>
+        </Table>
+      </TableBox>
+      {data.days.length === 0 && <BodyShort>Ingenting mottatt de siste dagene.</BodyShort>}
+      {data.stuck.length > 0 && (
+        <ul className="stuck-list" aria-label="Dokumenter som står fast">
+          {data.stuck.map((s) => (
+            <li key={s.documentId} className="red-line">
+              <strong>{s.documentId}</strong> står fast: {(STATUS_NAVN[s.status] ?? 'I arbeid').toLowerCase()}, {stage(s.stage).toLowerCase()},
+              mottatt {dateTime(s.receivedAt)} ({minutes(s.minutes)} siden), ingen jobb i køen
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function OverviewPage({ me }: { me: Me }) {
   const { data, error } = useData(() => api<Overview>('/api/overview'), [], { everyMs: 5000 });
   if (!data) return <Loading error={error} />;
@@ -58,6 +122,7 @@ export function OverviewPage({ me }: { me: Me }) {
         <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Fra skanning til levering, median</BodyShort><BodyShort size="large" weight="semibold">{duration(all?.p50 ?? null)}</BodyShort></Box>
         <Box padding="space-16" borderRadius="8" className="count"><BodyShort>Fra skanning til levering, 95 % innen</BodyShort><BodyShort size="large" weight="semibold">{duration(all?.p95 ?? null)}</BodyShort></Box>
       </HGrid>
+      <SystemReconciliationSection />
       <section>
         <Heading level="2" size="medium" spacing>Sider per time</Heading>
         <HourChart data={data.pagesPerHour} />
