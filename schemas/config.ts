@@ -53,8 +53,12 @@ const ConfigSchema = z.object({
   MAX_STREAM_BYTES: intString(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
   /** Most pages one file may have; a longer file goes to the mail room with the reason. */
   MAX_PAGES_PER_FILE: intString(3000, 1, 1_000_000),
-  /** Port of the operations endpoints (/metrics, /health/live, /health/ready) of the API and of each worker; 0 turns them off. */
-  OPS_PORT: intString(9464, 0, 65535),
+  /**
+   * Port of the operations endpoints (/metrics, /health/live, /health/ready) of `intake api` and
+   * `intake worker`; 0 (the default, so several processes on one machine do not collide) turns
+   * them off. The deployment manifests set 9464.
+   */
+  OPS_PORT: intString(0, 0, 65535),
   /** Address the operations endpoints listen on (0.0.0.0 in a container, so the platform can probe and scrape). */
   OPS_HOST: z.string().default('127.0.0.1'),
   ROUTING_POLICY: z.string().default(path.join(ROOT, 'data', 'policies', 'ekspertgruppe-2010.json')),

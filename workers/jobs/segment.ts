@@ -28,6 +28,7 @@ export async function storePages(ctx: Context, documentId: string, original: Buf
     const imageKey = `pages/${documentId}/${out.length + 1}.png`;
     await ctx.store.put(imageKey, png, 'image/png');
     out.push({ ...page, imageKey, marks: await readPageMarks(png) });
+    ctx.metrics.pages.inc({ stage: 'split' });
   }
   return out;
 }
