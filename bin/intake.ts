@@ -66,12 +66,13 @@ program
   .description('run the pipeline stages (start several to scale out)')
   .option('-c, --concurrency <n>', 'jobs in flight per stage (OCR workers)', positiveInt)
   .option('--stages <list>', `only these stages (${STAGES.join(',')})`, stageList)
-  .action(async (opts: { concurrency?: number; stages?: Stage[] }) => {
+  .option('--sweep', 'also run the deviation sweep and the reconciliation schedule (always on without --stages)')
+  .action(async (opts: { concurrency?: number; stages?: Stage[]; sweep?: boolean }) => {
     const config = loadConfig();
     const concurrency = opts.concurrency ?? config.WORKER_CONCURRENCY;
     const ctx = await createContext(config, 'worker', { ocrSize: concurrency });
     if (!opts.stages || opts.stages.includes('ocr')) await ctx.ocr(); // load language data before taking jobs
-    const running = startWorkers(ctx, { concurrency, stages: opts.stages });
+    const running = startWorkers(ctx, { concurrency, stages: opts.stages, ...(opts.sweep ? { deviations: true } : {}) });
     ctx.log.info({ concurrency, stages: opts.stages ?? STAGES }, 'worker started');
     const ops = config.OPS_PORT ? await startOpsServer(ctx, { port: config.OPS_PORT, host: config.OPS_HOST }) : null;
     onShutdown(async () => {
