@@ -228,7 +228,11 @@ const result = {
   arrivals, hostileSent, documents: docs.length,
   manual: docs.filter((d) => d.status === 'manual').length,
   pages,
-  throughputPagesPerMin: Math.round((pages / ((lastDone - start) / 60_000)) * 10) / 10,
+  // Pages read in full (the OCR stage's own count) over the run: the drain may end at its limit
+  // with pages still waiting, so the pages taken in are not the pages done.
+  pagesRead: workerCosts.reduce((s, c) => s + c.ocrPages, 0),
+  throughputPagesPerMin: Math.round((workerCosts.reduce((s, c) => s + c.ocrPages, 0) / ((Math.max(lastDone, end) - start) / 60_000)) * 10) / 10,
+  drainedFully: end < drainEnd,
   drainedAfterArrivalsS: Math.round((end - arrivalsEnd) / 1000),
   scanToInboxS: { n: toInbox.length, p50: pct(toInbox, 50), p95: pct(toInbox, 95), max: pct(toInbox, 100) },
   peakRssMb: peakRss.map(Math.round),
