@@ -126,6 +126,9 @@ const ready = async (port: number) => {
 };
 await Promise.all(procs.map((p) => ready(p.port)));
 log(`${WORKERS} worker process(es) × ${CONCURRENCY} OCR workers ready`);
+// Start-up (migrations, reference data, queue set-up) is not a page's cost: counted from here.
+const baseline = await Promise.all(procs.map(async (p) => metricsOf(p.port)));
+const ingestBaseline = await ctx.metrics.registry.metrics();
 
 // --- arrivals and sampling
 const db = new pg.Pool({ connectionString: dbUrl.toString(), max: 2 });
@@ -205,7 +208,8 @@ const counter = (text: string, name: string, labels = '') => {
   for (const m of text.matchAll(new RegExp(`^${name}${labels ? `\\{${labels}\\}` : '(?:\\{[^}]*\\})?'} ([0-9.e+]+)$`, 'gm'))) sum += Number(m[1]);
   return sum;
 };
-const cost = (text: string) => ({
+function cost(text: string) {
+  return {
   dbQueries: counter(text, 'intake_db_queries_total'),
   dbBytes: counter(text, 'intake_db_bytes'),
   redisCommands: counter(text, 'intake_redis_commands_total'),
@@ -214,9 +218,12 @@ const cost = (text: string) => ({
   storeRequests: counter(text, 'intake_store_requests_total'),
   ocrPages: counter(text, 'intake_pages_total', 'stage="ocr"'),
   recycled: counter(text, 'intake_ocr_workers_recycled_total'),
-});
-const workerCosts = await Promise.all(procs.map(async (p) => cost(await metricsOf(p.port))));
-const ingestCost = cost(await ctx.metrics.registry.metrics());
+  };
+}
+const minus = (x: ReturnType<typeof cost>, y: ReturnType<typeof cost>) =>
+  Object.fromEntries(Object.keys(x).map((k) => [k, x[k as keyof typeof x] - y[k as keyof typeof y]])) as ReturnType<typeof cost>;
+const workerCosts = await Promise.all(procs.map(async (p, i) => minus(cost(await metricsOf(p.port)), cost(baseline[i]!))));
+const ingestCost = minus(cost(await ctx.metrics.registry.metrics()), cost(ingestBaseline));
 ingestCost.redisCommands -= samplerCommands;
 const sum = (k: keyof ReturnType<typeof cost>) => workerCosts.reduce((s, c) => s + c[k], 0) + ingestCost[k];
 const perPage = (k: keyof ReturnType<typeof cost>) => Math.round((sum(k) / Math.max(1, pages)) * 10) / 10;
