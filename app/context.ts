@@ -11,6 +11,7 @@ import { seedReferenceData, seedSyntheticPersons } from '../storage/seed/seed.ts
 import { createPersonRegister } from '../storage/person-register/index.ts';
 import type { CachedRegister } from '../storage/person-register/person-register.ts';
 import { Queues, redisOptions } from '../workers/queues.ts';
+import { instrumentPool, instrumentRedis, instrumentStore, metrics, registerQueueDepth, type Metrics } from './metrics.ts';
 
 /** Everything a handler may touch: the edges (database, object store, queues) and the rule data. */
 export interface Context {
@@ -24,6 +25,8 @@ export interface Context {
   /** The person register (PDL, or the register table), cached and batched. */
   persons: CachedRegister;
   log: Logger;
+  /** This process's Prometheus metrics (app/metrics.ts). */
+  metrics: Metrics;
   ocr(): Promise<OcrEngine>;
   close(): Promise<void>;
 }
@@ -36,7 +39,10 @@ export function createLogger(config: Config, name: string): Logger {
 /** Connects, migrates and seeds once; the OCR engine starts on first use. */
 export async function createContext(config: Config = loadConfig(), name = 'intake', opts: { ocrSize?: number } = {}): Promise<Context> {
   await ensureDatabase(config.DATABASE_URL);
+  const m = metrics();
+  instrumentRedis(m);
   const db = createPool(config.DATABASE_URL);
+  instrumentPool(m, db);
   await migrate(db);
   const reference = loadReference();
   await seedReferenceData(db, reference);
@@ -49,23 +55,28 @@ export async function createContext(config: Config = loadConfig(), name = 'intak
     if (err.message !== lastRedisError) log.warn({ err: err.message }, 'queue connection error');
     lastRedisError = err.message;
   });
+  registerQueueDepth(m, () => queues.counts());
   let engine: Promise<OcrEngine> | undefined;
   return {
     config,
     db,
-    store: createObjectStore(config),
+    store: instrumentStore(m, createObjectStore(config)),
     queues,
     reference,
     policy,
     directory: new UnitDirectory(reference.units, reference.municipalities),
     persons: createPersonRegister(config, db),
     log,
+    metrics: m,
     ocr: () => (engine ??= OcrEngine.create({
       langs: config.OCR_LANGS,
       size: opts.ocrSize ?? config.WORKER_CONCURRENCY,
       langPath: config.OCR_LANG_PATH,
       timeoutMs: config.OCR_PAGE_TIMEOUT_MS,
       recycleAfter: config.OCR_RECYCLE_PAGES,
+      maxRssMb: config.OCR_MAX_RSS_MB,
+      onPage: (ms, priority) => m.ocrSeconds.observe({ kind: priority === 'high' ? 'header' : 'page' }, ms / 1000),
+      onRecycle: (reason) => m.ocrRecycled.inc({ reason }),
     }).then((e) => {
       log.info({ workers: e.size, languageData: e.dataLabel }, 'OCR engine started');
       return e;

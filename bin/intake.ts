@@ -7,6 +7,9 @@ import { formatSystemReconciliation, reconcileSystem } from '../services/system-
 import { createContext } from '../app/context.ts';
 import { startWorkers } from '../workers/worker.ts';
 import { buildApi } from '../api/server.ts';
+import { startOpsServer } from '../app/ops-server.ts';
+import { registerManualQueue } from '../app/metrics.ts';
+import { documentsPerStage } from '../storage/repositories/overview.repository.ts';
 import { runDemo } from '../scripts/demo.ts';
 import { register as registerIdentifyCommands } from './identify-commands.ts';
 import { register as registerFormatsCommands, registerAvstemming } from './formats-commands.ts';
@@ -64,14 +67,17 @@ program
   .description('run the pipeline stages (start several to scale out)')
   .option('-c, --concurrency <n>', 'jobs in flight per stage (OCR workers)', positiveInt)
   .option('--stages <list>', `only these stages (${STAGES.join(',')})`, stageList)
-  .action(async (opts: { concurrency?: number; stages?: Stage[] }) => {
+  .option('--sweep', 'also run the deviation sweep and the reconciliation schedule (always on without --stages)')
+  .action(async (opts: { concurrency?: number; stages?: Stage[]; sweep?: boolean }) => {
     const config = loadConfig();
     const concurrency = opts.concurrency ?? config.WORKER_CONCURRENCY;
     const ctx = await createContext(config, 'worker', { ocrSize: concurrency });
     if (!opts.stages || opts.stages.includes('ocr')) await ctx.ocr(); // load language data before taking jobs
-    const running = startWorkers(ctx, { concurrency, stages: opts.stages });
+    const running = startWorkers(ctx, { concurrency, stages: opts.stages, ...(opts.sweep ? { deviations: true } : {}) });
     ctx.log.info({ concurrency, stages: opts.stages ?? STAGES }, 'worker started');
+    const ops = config.OPS_PORT ? await startOpsServer(ctx, { port: config.OPS_PORT, host: config.OPS_HOST }) : null;
     onShutdown(async () => {
+      await ops?.close();
       await running.close();
       await ctx.close();
     });
@@ -87,7 +93,11 @@ program
     const app = buildApi(ctx);
     const address = await app.listen({ host: config.API_HOST, port: opts.port ?? config.API_PORT });
     ctx.log.info({ address }, 'api listening');
+    // The manual queue's size is the API's to report (one query per scrape, not one per worker).
+    registerManualQueue(ctx.metrics, () => documentsPerStage(ctx.db));
+    const ops = config.OPS_PORT ? await startOpsServer(ctx, { port: config.OPS_PORT, host: config.OPS_HOST }) : null;
     onShutdown(async () => {
+      await ops?.close();
       await app.close();
       await ctx.close();
     });

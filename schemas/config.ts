@@ -47,6 +47,20 @@ const ConfigSchema = z.object({
   OCR_PAGE_TIMEOUT_MS: intString(30_000, 100, 600_000),
   /** An OCR worker is replaced after this many pages: its WASM memory never shrinks. */
   OCR_RECYCLE_PAGES: intString(200, 1, 100_000),
+  /** OCR workers of this process are replaced once its resident memory passes this (MB), before it grows further. */
+  OCR_MAX_RSS_MB: intString(600, 100, 64 * 1024),
+  /** Largest decoded size of one compressed stream (PDF stream, zip entry, TIFF or PNG page): bombs are refused before they are unpacked. */
+  MAX_STREAM_BYTES: intString(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
+  /** Most pages one file may have; a longer file goes to the mail room with the reason. */
+  MAX_PAGES_PER_FILE: intString(3000, 1, 1_000_000),
+  /**
+   * Port of the operations endpoints (/metrics, /health/live, /health/ready) of `intake api` and
+   * `intake worker`; 0 (the default, so several processes on one machine do not collide) turns
+   * them off. The deployment manifests set 9464.
+   */
+  OPS_PORT: intString(0, 0, 65535),
+  /** Address the operations endpoints listen on (0.0.0.0 in a container, so the platform can probe and scrape). */
+  OPS_HOST: z.string().default('127.0.0.1'),
   ROUTING_POLICY: z.string().default(path.join(ROOT, 'data', 'policies', 'ekspertgruppe-2010.json')),
   /** Who is acting, for the audit log, when the CLI reads a person's documents. */
   INTAKE_USER: z.string().default(os.userInfo().username),

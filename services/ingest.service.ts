@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { detectMediaType, DOCUMENT_TYPES, type MediaType } from '../pipeline/ingest/detect.ts';
-import { BadZipError, readZip } from '../pipeline/ingest/unzip.ts';
+import { BadZipError, readZip, zipLimits } from '../pipeline/ingest/unzip.ts';
 import { decryptBatch, isPgpMessage, loadPrivateKey, PgpError, type PgpKey } from '../pipeline/ingest/pgp.ts';
 import { postKindFromBatchName } from '../pipeline/ingest/skanningmetadata.ts';
 import { isVendorBatch, pairVendorEntries, type VendorDocument } from '../pipeline/ingest/vendor-batch.ts';
@@ -30,7 +30,7 @@ export interface IngestReport {
   setAside: Array<{ file: string; reason: string }>;
 }
 
-type Ctx = Pick<Context, 'db' | 'store' | 'queues' | 'log'> & { config?: Pick<Config, 'PGP_PRIVATE_KEY_FILE' | 'PGP_PASSPHRASE' | 'PGP_PASSPHRASE_FILE'> };
+type Ctx = Pick<Context, 'db' | 'store' | 'queues' | 'log'> & { config?: Pick<Config, 'PGP_PRIVATE_KEY_FILE' | 'PGP_PASSPHRASE' | 'PGP_PASSPHRASE_FILE'> & Partial<Pick<Config, 'MAX_STREAM_BYTES'>> };
 export type IngestProgress = (event: { file: string; outcome: 'document' | 'duplicate' | 'set-aside'; detail: string }) => void;
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
@@ -161,7 +161,7 @@ export async function ingest(ctx: Ctx, files: IncomingFile[], opts: { batchName:
   const takeZip = async (name: string, data: Buffer) => {
     let entries;
     try {
-      entries = await readZip(data);
+      entries = await readZip(data, zipLimits(ctx.config?.MAX_STREAM_BYTES ?? 256 * 1024 ** 2));
     } catch (err) {
       if (!(err instanceof BadZipError)) throw err;
       await setAside(name, err.message, data);

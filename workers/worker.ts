@@ -1,4 +1,4 @@
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { cappedBackoff } from '../pipeline/outcome.ts';
 import { STAGES, type Stage } from '../pipeline/stages.ts';
 import type { Context } from '../app/context.ts';
@@ -24,6 +24,24 @@ export interface WorkerOptions {
   redriveMs?: number;
 }
 
+/** The processor with the stage's metrics: latency, jobs by outcome (done, manual, wait, error), pages read. */
+function measured(ctx: Context, stage: Stage, run: (job: Job) => Promise<string>): (job: Job) => Promise<string> {
+  return async (job) => {
+    const done = ctx.metrics.stageSeconds.startTimer({ stage });
+    try {
+      const kind = await run(job);
+      ctx.metrics.stageJobs.inc({ stage, outcome: kind });
+      if (stage === 'ocr') ctx.metrics.pages.inc({ stage });
+      return kind;
+    } catch (err) {
+      ctx.metrics.stageJobs.inc({ stage, outcome: 'error' });
+      throw err;
+    } finally {
+      done();
+    }
+  };
+}
+
 export interface RunningWorkers {
   workers: Worker[];
   close(): Promise<void>;
@@ -38,7 +56,7 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
   const workers = (opts.stages ?? [...STAGES]).map((stage) => {
     const worker = new Worker(
       stage,
-      processorOf(ctx, stage),
+      measured(ctx, stage, processorOf(ctx, stage)),
       {
         connection: redisOptions(ctx.config.REDIS_URL),
         prefix: ctx.config.QUEUE_PREFIX,

@@ -7,10 +7,19 @@ export interface ZipEntry {
 
 export interface ZipLimits {
   maxEntries: number;
+  /** Largest file inside the zip, unpacked. */
+  maxEntryBytes: number;
+  /** All files together, unpacked (they are held in memory while the batch is taken in). */
   maxTotalBytes: number;
 }
 
-const DEFAULT_LIMITS: ZipLimits = { maxEntries: 10_000, maxTotalBytes: 4 * 1024 ** 3 };
+/** From the stream limit (pipeline/pages/limits.ts): one entry at most that, all together twice that. */
+export function zipLimits(maxStreamBytes: number): ZipLimits {
+  return { maxEntries: 10_000, maxEntryBytes: maxStreamBytes, maxTotalBytes: 2 * maxStreamBytes };
+}
+
+const DEFAULT_LIMITS: ZipLimits = zipLimits(256 * 1024 ** 2);
+const mib = (n: number) => Math.round(n / 1024 ** 2).toLocaleString('nb-NO');
 
 export class BadZipError extends Error {
   constructor(message: string) {
@@ -31,8 +40,14 @@ export function readZip(buffer: Buffer, limits: ZipLimits = DEFAULT_LIMITS): Pro
       zip.on('entry', (entry: yauzl.Entry) => {
         if (entry.fileName.endsWith('/')) return zip.readEntry();
         if (entries.length >= limits.maxEntries) return reject(new BadZipError(`more than ${limits.maxEntries} files in zip`));
+        // yauzl checks each entry's real size against the size it declares (validateEntrySizes).
+        if (entry.uncompressedSize > limits.maxEntryBytes) {
+          return reject(new BadZipError(`en fil i zip-filen pakkes ut til ${mib(entry.uncompressedSize)} MB, og grensen er ${mib(limits.maxEntryBytes)} MB per fil; zip-filen er ikke pakket ut`));
+        }
         total += entry.uncompressedSize;
-        if (total > limits.maxTotalBytes) return reject(new BadZipError('zip expands beyond the size limit'));
+        if (total > limits.maxTotalBytes) {
+          return reject(new BadZipError(`zip-filen pakkes ut til mer enn ${mib(limits.maxTotalBytes)} MB til sammen, som er grensen; zip-filen er ikke pakket ut`));
+        }
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(new BadZipError(`cannot read ${entry.fileName}: ${e?.message}`));
           const chunks: Buffer[] = [];

@@ -206,6 +206,16 @@ export interface OcrEngineOptions {
   /** Replace a worker after this many pages: WASM memory only grows. @defaultValue 200 */
   recycleAfter?: number;
   cacheDir?: string;
+  /**
+   * Replace a worker once the process's resident memory (MB) is above this, so the process is
+   * recycled before it grows further rather than after (tesseract's WASM heap never shrinks).
+   */
+  maxRssMb?: number;
+  /** Resident memory of the process in bytes (tests give their own). @defaultValue process.memoryUsage.rss */
+  rss?: () => number;
+  /** Told of every recognised page (for metrics) and every worker replaced. */
+  onPage?: (ms: number, priority: 'high' | 'normal') => void;
+  onRecycle?: (reason: 'pages' | 'memory' | 'failure') => void;
   /** For tests: a stand-in recogniser. */
   factory?: BackendFactory;
 }
@@ -214,8 +224,13 @@ export interface OcrEngineStats {
   pages: number;
   timeouts: number;
   recycled: number;
+  /** Of `recycled`: replaced because the process was over its memory bound. */
+  recycledForMemory: number;
   workers: number;
 }
+
+/** A worker is not replaced for memory before it has read this many pages (no thrashing when memory stays high). */
+const MIN_PAGES_BEFORE_MEMORY_RECYCLE = 5;
 
 /**
  * A pool of OCR workers created once per process and reused: one per core by default, a hard
@@ -228,7 +243,8 @@ export class OcrEngine {
   private readonly waiting: Array<(s: Slot) => void> = [];
   private readonly live = new Set<Slot>();
   private closed = false;
-  private readonly counters = { pages: 0, timeouts: 0, recycled: 0 };
+  private readonly counters = { pages: 0, timeouts: 0, recycled: 0, recycledForMemory: 0 };
+  private hooks: Pick<OcrEngineOptions, 'maxRssMb' | 'rss' | 'onPage' | 'onRecycle'> = {};
 
   private constructor(
     private readonly factory: BackendFactory,
@@ -251,6 +267,7 @@ export class OcrEngine {
       factory = tesseractBackend(langs, data, cachePath);
     }
     const engine = new OcrEngine(factory, opts.timeoutMs ?? 30_000, opts.recycleAfter ?? 200, dataLabel);
+    engine.hooks = { maxRssMb: opts.maxRssMb, rss: opts.rss, onPage: opts.onPage, onRecycle: opts.onRecycle };
     const size = Math.max(1, opts.size ?? os.availableParallelism());
     const slots = await Promise.all(Array.from({ length: size }, async () => ({ backend: await factory(), pages: 0 })));
     for (const s of slots) {
@@ -313,7 +330,9 @@ export class OcrEngine {
       ]);
       this.counters.pages++;
       slot.pages++;
-      return { ...result, ms: Math.round(performance.now() - started) };
+      const ms = Math.round(performance.now() - started);
+      this.hooks.onPage?.(ms, opts.priority ?? 'normal');
+      return { ...result, ms };
     } catch (err) {
       if (timedOut) this.counters.timeouts++;
       // A timed-out or crashed worker may be wedged: never hand it out again.
@@ -322,17 +341,27 @@ export class OcrEngine {
       });
       if (!this.live.has(slot)) throw err;
       slot.pages = 0;
+      this.hooks.onRecycle?.('failure');
       throw err;
     } finally {
       clearTimeout(timer);
       if (this.live.has(slot)) {
-        if (slot.pages >= this.recycleAfter) {
+        const reason = slot.pages >= this.recycleAfter ? 'pages' : this.overMemory(slot) ? 'memory' : null;
+        if (reason) {
           this.counters.recycled++;
+          if (reason === 'memory') this.counters.recycledForMemory++;
+          this.hooks.onRecycle?.(reason);
           await this.replace(slot).catch(() => this.live.delete(slot));
         }
         if (this.live.has(slot)) this.release(slot);
       }
     }
+  }
+
+  private overMemory(slot: Slot): boolean {
+    const { maxRssMb } = this.hooks;
+    if (!maxRssMb || slot.pages < MIN_PAGES_BEFORE_MEMORY_RECYCLE) return false;
+    return (this.hooks.rss ?? (() => process.memoryUsage.rss()))() > maxRssMb * 1024 * 1024;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import sharp, { type Metadata } from 'sharp';
 import type { MediaType } from '../ingest/detect.ts';
 import { UnreadablePageError, type PageImage } from './page-image.ts';
-import { MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageImages } from './pdf-images.ts';
+import { checkPageCount, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
+import { MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPages } from './pdf-images.ts';
 import { readTiffPages, type TiffPageInfo } from './tiff.ts';
 
 const A4_WIDTH_IN = 8.27;
@@ -12,9 +13,14 @@ function dpiOf(density: number | undefined, width: number): number {
   return Math.max(70, Math.round(width / A4_WIDTH_IN));
 }
 
-async function rasterPage(data: Buffer, page: number, tiff?: TiffPageInfo): Promise<PageImage> {
+async function rasterPage(data: Buffer, page: number, limits: DecodeLimits, tiff?: TiffPageInfo): Promise<PageImage> {
   const img = sharp(data, { page, failOn: 'error', limitInputPixels: MAX_SOURCE_PIXELS });
   const meta: Metadata = await img.metadata();
+  // PNG and TIFF strips are compressed: what the decoded page costs (8 bits per sample) is the limit.
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels <= MAX_SOURCE_PIXELS && pixels * (meta.channels ?? 1) > limits.maxStreamBytes) {
+    throw new LimitExceededError(tooLargeStreamMessage(limits.maxStreamBytes), 'stream');
+  }
   const xDpi = tiff?.xDpi ?? meta.density;
   // Fax pages (204 x 98 dpi) have tall pixels: stretch to square pixels at the horizontal resolution.
   const stretch = tiff?.xDpi && tiff.yDpi && Math.abs(tiff.xDpi / tiff.yDpi - 1) > 0.05 ? tiff.xDpi / tiff.yDpi : 1;
@@ -35,22 +41,37 @@ async function rasterPage(data: Buffer, page: number, tiff?: TiffPageInfo): Prom
   return { png, width: info.width, height: info.height, dpi, source: 'image', ...(notes.length ? { notes } : {}) };
 }
 
-/** Splits a document file into one greyscale image per page (see pdfPageImages for PDFs). */
-export async function extractPages(data: Buffer, mediaType: MediaType): Promise<PageImage[]> {
+/** Every page of a file at once, for tools and tests (the split stage takes pageImages one by one). */
+export async function extractPages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<PageImage[]> {
+  const pages: PageImage[] = [];
+  for await (const p of pageImages(data, mediaType, limits)) pages.push(p);
+  return pages;
+}
+
+/**
+ * A document file as one greyscale image per page, made one at a time so a long file never
+ * holds all its pages in memory (see pdfPages for PDFs). Files over the page cap, and
+ * compressed parts that would expand past the stream limit, are refused before decoding.
+ */
+export async function* pageImages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): AsyncGenerator<PageImage, void, undefined> {
   try {
     switch (mediaType) {
       case 'application/pdf':
-        return await pdfPageImages(data);
+        yield* pdfPages(data, { limits });
+        return;
       case 'image/tiff': {
         const info = readTiffPages(data);
         if (info.length === 0) throw new UnreadablePageError('TIFF-filen har ingen sider.');
-        const pages: PageImage[] = [];
-        for (let i = 0; i < info.length; i++) pages.push(await rasterPage(data, i, info[i]));
-        return pages;
+        checkPageCount(info.length, limits);
+        // A page's strips may be Deflate or LZW: its decoded raster is what it costs.
+        if (info.some((p) => p.rasterBytes > limits.maxStreamBytes)) throw new LimitExceededError(tooLargeStreamMessage(limits.maxStreamBytes), 'stream');
+        for (let i = 0; i < info.length; i++) yield await rasterPage(data, i, limits, info[i]);
+        return;
       }
       case 'image/png':
       case 'image/jpeg':
-        return [await rasterPage(data, 0)];
+        yield await rasterPage(data, 0, limits);
+        return;
       default:
         throw new UnreadablePageError('Filen er ikke en PDF, TIFF, PNG eller JPEG og kan ikke leses som et dokument.');
     }

@@ -5,6 +5,7 @@ import {
 } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
 import { UnreadablePageError, type PageImage, type PageText } from './page-image.ts';
+import { checkPageCount, checkPdfStreams, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
 import { openPdfjs, type PdfjsDocument } from './pdf-render.ts';
 import { wrapCcittG4 } from './tiff.ts';
 
@@ -187,7 +188,7 @@ function fullPageImage(page: PDFPage): PaintedScan | null {
 }
 
 /** Decodes the embedded image when that is exact and cheap; null means: render the page instead. */
-async function decodeDirect(stream: PDFRawStream): Promise<Sharp | null> {
+async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sharp | null> {
   const d = stream.dict;
   const filter = nameOf(d, 'Filter');
   const width = numberOf(d, 'Width');
@@ -215,7 +216,15 @@ async function decodeDirect(stream: PDFRawStream): Promise<Sharp | null> {
     const bpc = numberOf(d, 'BitsPerComponent') ?? 8;
     if (!channels || (bpc !== 8 && !(bpc === 1 && channels === 1))) return null;
     const rowBytes = Math.ceil((width * channels * bpc) / 8);
-    let raw: Buffer = inflateSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    // Never more than the image needs (rows + predictor bytes) and never over the stream limit.
+    const need = (rowBytes + 1) * height;
+    let raw: Buffer;
+    try {
+      raw = inflateSync(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { maxOutputLength: Math.min(maxBytes, need + 1024) });
+    } catch (err) {
+      if (err instanceof RangeError && need > maxBytes) throw new LimitExceededError(tooLargeStreamMessage(maxBytes), 'stream');
+      return null; // more than the image holds, or damaged: the renderer reads what it needs
+    }
     const predictor = numberOf(parms, 'Predictor') ?? 1;
     if (predictor >= 10) raw = unpredict(raw, rowBytes, Math.max(1, (channels * bpc) / 8));
     else if (predictor !== 1) return null;
@@ -282,6 +291,15 @@ function hasFonts(page: PDFPage): boolean {
 export interface PdfPagesOptions {
   /** Resolution for rendered pages without a scan. @defaultValue DEFAULT_RENDER_DPI */
   renderDpi?: number;
+  /** Stream and page limits. @defaultValue DEFAULT_DECODE_LIMITS */
+  limits?: DecodeLimits;
+}
+
+/** Every page at once (for tools and tests); the split stage uses pdfPages, one page at a time. */
+export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): Promise<PageImage[]> {
+  const pages: PageImage[] = [];
+  for await (const p of pdfPages(data, opts)) pages.push(p);
+  return pages;
 }
 
 /**
@@ -289,8 +307,11 @@ export interface PdfPagesOptions {
  * image is taken as is (JPEG, Flate, CCITT G4); other pages are rendered with pdf.js. Pages
  * that carry text (born-digital) keep that text and need no OCR.
  */
-export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): Promise<PageImage[]> {
+export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
   const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
+  const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
+  // Before pdf-lib or pdf.js inflate anything (pdf-lib inflates object streams while loading).
+  await checkPdfStreams(data, limits);
   let doc: PDFDocument | null = null;
   let count = 0;
   try {
@@ -313,7 +334,7 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
   try {
     if (!doc) count = (await pdfjs()).pageCount;
     if (count === 0) throw new UnreadablePageError('PDF-filen har ingen sider.');
-    const pages: PageImage[] = [];
+    checkPageCount(count, limits);
     for (let i = 0; i < count; i++) {
       const page = doc?.getPage(i);
       let image: PageImage | null = null;
@@ -334,7 +355,7 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
           const xDpi = width / scan.widthIn;
           const yDpi = height / scan.heightIn;
           scanDpi = Math.max(xDpi, yDpi);
-          const img = await decodeDirect(scan.stream);
+          const img = await decodeDirect(scan.stream, limits.maxStreamBytes);
           if (img) {
             const quarter = rotate === 90 || rotate === 270;
             const size = quarter ? { width: height, height: width, xDpi: yDpi, yDpi: xDpi } : { width, height, xDpi, yDpi };
@@ -355,9 +376,8 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
         const text = await (await pdfjs()).text(i + 1, image.dpi);
         if (visibleChars(text) >= MIN_TEXT_CHARS) image.text = text!;
       }
-      pages.push(image);
+      yield image;
     }
-    return pages;
   } finally {
     if (js) await (js as PdfjsDocument).close();
   }

@@ -11,6 +11,8 @@ export interface TiffPageInfo {
   xDpi?: number;
   yDpi?: number;
   compression: number;
+  /** Bytes of the decoded raster (width × height × samples × bits / 8): what decoding the page costs. */
+  rasterBytes: number;
 }
 
 const TYPE_SIZE: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8 };
@@ -54,6 +56,7 @@ export function readTiffPages(data: Buffer): TiffPageInfo[] {
       xDpi: toDpi(tags.get(282)),
       yDpi: toDpi(tags.get(283)),
       compression: tags.get(259) ?? 1,
+      rasterBytes: Math.ceil(((tags.get(256) ?? 0) * (tags.get(277) ?? 1) * (tags.get(258) ?? 1)) / 8) * (tags.get(257) ?? 0),
     });
     ifd = u32(ifd + 2 + n * 12);
   }

@@ -67,6 +67,28 @@ describe('OCR worker pool', () => {
     await engine.close();
   });
 
+  it('replaces a worker when the process is over its memory bound, before the page count would, and not again at once', async () => {
+    const log: string[] = [];
+    let rssMb = 400;
+    const reasons: string[] = [];
+    const engine = await OcrEngine.create({
+      langs: 'nor', size: 1, recycleAfter: 1000, maxRssMb: 600, rss: () => rssMb * 1024 * 1024, factory: stub(log, 1), onRecycle: (r) => reasons.push(r),
+    });
+    for (let i = 0; i < 10; i++) await engine.recognize(Buffer.from(`page ${i}`), 200);
+    expect(engine.stats()).toMatchObject({ pages: 10, recycled: 0 });
+    rssMb = 650; // over the bound: the worker (10 pages read) goes after its next page
+    await engine.recognize(Buffer.from('page 10'), 200);
+    expect(engine.stats()).toMatchObject({ recycled: 1, recycledForMemory: 1 });
+    // Still over (something else holds the memory): the fresh worker is not thrown away after every page.
+    for (let i = 0; i < 4; i++) await engine.recognize(Buffer.from(`page ${11 + i}`), 200);
+    expect(engine.stats().recycled).toBe(1);
+    await engine.recognize(Buffer.from('page 15'), 200);
+    expect(engine.stats().recycled).toBe(2);
+    expect(reasons).toEqual(['memory', 'memory']);
+    expect(log).toEqual(['start 1', 'kill 1', 'start 2', 'kill 2', 'start 3']);
+    await engine.close();
+  });
+
   it('serves header reads before full-text pages that waited longer', async () => {
     const order: string[] = [];
     const engine = await OcrEngine.create({ langs: 'nor', size: 1, factory: stub([], 20) });

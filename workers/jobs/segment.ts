@@ -1,5 +1,7 @@
 import { readPageMarks, type PageMarks } from '../../pipeline/foersteside/barcode.ts';
 import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
+import type { MediaType } from '../../pipeline/ingest/detect.ts';
+import { pageImages } from '../../pipeline/pages/extract-pages.ts';
 import type { PageImage } from '../../pipeline/pages/page-image.ts';
 import { segmentPages, type Segment } from '../../pipeline/segment/segment.ts';
 import { inTransaction, type Tx } from '../../storage/db/pool.ts';
@@ -9,15 +11,36 @@ import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository
 import { ensureSplitDocuments, setSegmentInfo } from '../../storage/repositories/segments.repository.ts';
 import type { Context } from '../../app/context.ts';
 
+/** A page image already in the object store, with what segmenting needs to know of it. */
+export interface StoredPage extends Omit<PageImage, 'png'> {
+  imageKey: string;
+  marks: PageMarks;
+}
+
+/**
+ * Makes the file's page images one at a time, stores each at once and reads its barcodes, so a
+ * 2 000-page file never holds more than one page image (the configured limits apply).
+ */
+export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType): Promise<StoredPage[]> {
+  const out: StoredPage[] = [];
+  const limits = { maxStreamBytes: ctx.config.MAX_STREAM_BYTES, maxPages: ctx.config.MAX_PAGES_PER_FILE };
+  for await (const { png, ...page } of pageImages(original, mediaType, limits)) {
+    const imageKey = `pages/${documentId}/${out.length + 1}.png`;
+    await ctx.store.put(imageKey, png, 'image/png');
+    out.push({ ...page, imageKey, marks: await readPageMarks(png) });
+    ctx.metrics.pages.inc({ stage: 'split' });
+  }
+  return out;
+}
+
 /**
  * Part of the split stage: reads the page barcodes; a loose file (no vendor XML) holding cover
  * sheets or separator sheets becomes one document per segment. Returns the split's outcome with
  * every document made (the runner stamps each and starts their reading: the fan-out), or null
  * when the file is one plain document.
  */
-export async function splitIntoDocuments(ctx: Context, doc: DocumentRow, pages: PageImage[]): Promise<Outcome<Tx> | null> {
-  const marks: PageMarks[] = [];
-  for (const p of pages) marks.push(await readPageMarks(p.png));
+export async function splitIntoDocuments(ctx: Context, doc: DocumentRow, pages: StoredPage[]): Promise<Outcome<Tx> | null> {
+  const marks = pages.map((p) => p.marks);
   const vendor = doc.vendorMetadata !== null;
   const segments: Segment[] = vendor
     ? [{ pages: pages.map((_, i) => i), coverSheet: marks.find((m) => m.coverSheet)?.coverSheet ?? null, startedBy: 'start' }]
@@ -40,9 +63,8 @@ export async function splitIntoDocuments(ctx: Context, doc: DocumentRow, pages: 
     const id = ids[k]!;
     for (const [n, i] of seg.pages.entries()) {
       const page = pages[i]!;
-      const key = `pages/${id}/${n + 1}.png`;
-      await ctx.store.put(key, page.png, 'image/png');
-      await upsertPage(ctx.db, { documentId: id, pageNo: n + 1, imageKey: key, width: page.width, height: page.height, dpi: page.dpi });
+      // The image stays where storePages put it (under the file's first document): no copy.
+      await upsertPage(ctx.db, { documentId: id, pageNo: n + 1, imageKey: page.imageKey, width: page.width, height: page.height, dpi: page.dpi });
       // Born-digital page: its own text, as split.job stores it (OCR starts only for pages not read).
       if (page.text) await saveOcr(ctx.db, id, n + 1, { text: page.text.text, confidence: 100, ms: 0, status: 'pdf-text', words: page.text.words, attempts: 0 });
     }

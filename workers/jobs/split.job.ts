@@ -1,22 +1,22 @@
 import type { MediaType } from '../../pipeline/ingest/detect.ts';
-import { extractPages } from '../../pipeline/pages/extract-pages.ts';
 import { UnreadablePageError } from '../../pipeline/pages/page-image.ts';
 import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
 import type { Context } from '../../app/context.ts';
-import { splitIntoDocuments } from './segment.ts';
+import { splitIntoDocuments, storePages } from './segment.ts';
 
 /** Pages out of the original; a file with cover or separator sheets becomes several documents (segment.ts). */
 export async function splitJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome> {
   const doc = await getDocument(ctx.db, documentId);
   if (!doc) throw new FunctionalError(`dokumentet ${documentId} finnes ikke`);
   if (doc.splitAt) return { kind: 'done' };
-  const original = await ctx.store.get(doc.originalKey);
   let pages;
   try {
-    pages = await extractPages(original, doc.mediaType as MediaType);
+    // One page at a time: each page image is stored as soon as it is made (bounded memory; a
+    // file over the page cap or a stream over the limit is refused before any page is made).
+    pages = await storePages(ctx, documentId, await ctx.store.get(doc.originalKey), doc.mediaType as MediaType);
   } catch (err) {
     if (err instanceof UnreadablePageError) throw new FunctionalError(err.message);
     throw err;
@@ -25,9 +25,7 @@ export async function splitJob(ctx: Context, { documentId }: DocumentJob): Promi
   if (segmented) return segmented;
   // Pages are stored before the stage is stamped: a crash in between only repeats this (same keys, upserts).
   for (const [i, page] of pages.entries()) {
-    const key = `pages/${documentId}/${i + 1}.png`;
-    await ctx.store.put(key, page.png, 'image/png');
-    await upsertPage(ctx.db, { documentId, pageNo: i + 1, imageKey: key, width: page.width, height: page.height, dpi: page.dpi });
+    await upsertPage(ctx.db, { documentId, pageNo: i + 1, imageKey: page.imageKey, width: page.width, height: page.height, dpi: page.dpi });
     // Born-digital page: the PDF's own text, no OCR (the stage table starts OCR only for pages not read).
     if (page.text) await saveOcr(ctx.db, documentId, i + 1, { text: page.text.text, confidence: 100, ms: 0, status: 'pdf-text', words: page.text.words, attempts: 0 });
   }

@@ -1,0 +1,122 @@
+/**
+ * Splitting a long scanned PDF: the real split stage (workers/jobs/split.job.ts) on a file of
+ * --pages pages, as a mail-room scanner makes them (200 dpi, black and white, 1-bit Flate;
+ * or grey JPEG with --jpeg), with its own database, queue prefix and store folder. Prints wall
+ * time, pages per second and the process's peak RSS (sampled every 100 ms from /proc) against
+ * its RSS before the split.
+ *
+ *   npm run bench:split -- [--pages 2000] [--distinct 25] [--jpeg]
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { deflateSync } from 'node:zlib';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PDFDocument, concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState } from 'pdf-lib';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import sharp from 'sharp';
+import { createContext } from '../app/context.ts';
+import { claimPages } from '../fixtures/claim-content.ts';
+import { renderPage } from '../fixtures/render-page.ts';
+import { navForms } from '../fixtures/sample-batch.ts';
+import { loadConfig } from '../schemas/config.ts';
+import { ingest } from '../services/ingest.service.ts';
+import { personRegister } from '../storage/seed/person-register.ts';
+import { splitJob } from '../workers/jobs/split.job.ts';
+
+const { values: a } = parseArgs({ options: { pages: { type: 'string', default: '2000' }, distinct: { type: 'string', default: '25' }, jpeg: { type: 'boolean', default: false } } });
+const PAGES = Number(a.pages);
+const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+
+/** A black-and-white page as 1-bit Flate (what decodeDirect takes as is), packed 8 pixels a byte. */
+async function oneBit(png: Buffer): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(png).toColourspace('b-w').threshold(160).raw().toBuffer({ resolveWithObject: true });
+  const rowBytes = Math.ceil(info.width / 8);
+  const packed = Buffer.alloc(rowBytes * info.height);
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) if (data[y * info.width * info.channels + x * info.channels]! > 127) packed[y * rowBytes + (x >> 3)]! |= 0x80 >> (x & 7);
+  }
+  return { data: deflateSync(packed, { level: 6 }), width: info.width, height: info.height };
+}
+
+log(`making a ${PAGES}-page PDF (${a.jpeg ? 'grey JPEG' : '1-bit Flate'}, 200 dpi)`);
+const persons = personRegister();
+const forms = navForms().filter((f) => /^Søknad/.test(f.title));
+const distinct = [];
+for (let i = 0; i < Number(a.distinct); i++) {
+  const f = forms[i % forms.length]!;
+  const [p] = claimPages({ formNumber: f.formNumber, title: f.title, tema: f.tema, person: persons[i % 40]!, kind: 'claim', pages: 1, seed: 300 + i });
+  distinct.push(await renderPage(p!, { dpi: 200, noise: 0.01, jpegQuality: a.jpeg ? 60 : undefined, seed: i }));
+}
+const doc = await PDFDocument.create();
+const bw = a.jpeg ? [] : await Promise.all(distinct.map((d) => oneBit(d.data)));
+for (let i = 0; i < PAGES; i++) {
+  const d = distinct[i % distinct.length]!;
+  const w = (d.width / 200) * 72;
+  const h = (d.height / 200) * 72;
+  const page = doc.addPage([w, h]);
+  // Every page its own image object, as a scanner writes them.
+  let ref;
+  if (a.jpeg) ref = (await doc.embedJpg(d.data)).ref;
+  else {
+    const g = bw[i % bw.length]!;
+    ref = doc.context.register(doc.context.stream(g.data, {
+      Type: 'XObject', Subtype: 'Image', Width: g.width, Height: g.height, ColorSpace: 'DeviceGray', BitsPerComponent: 1, Filter: 'FlateDecode',
+    }));
+  }
+  const name = page.node.newXObject('Im', ref);
+  page.pushOperators(pushGraphicsState(), concatTransformationMatrix(w, 0, 0, h, 0, 0), drawObject(name), popGraphicsState());
+}
+const pdf = Buffer.from(await doc.save({ useObjectStreams: false }));
+log(`file: ${(pdf.length / 1024 ** 2).toFixed(1)} MB`);
+
+const id = `${process.pid}`;
+const dbUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/intake');
+dbUrl.pathname = `/intake_bench_split_${id}`;
+const storeDir = await mkdtemp(path.join(os.tmpdir(), 'intake-split-'));
+const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl.toString(), QUEUE_PREFIX: `bench_split_${id}`, STORE_DIR: storeDir, LOG_LEVEL: 'warn', SYNTHETIC_PERSONS: 'true' }, { fresh: true });
+const ctx = await createContext(config, 'bench-split');
+const report = await ingest(ctx, [{ name: 'lang.pdf', data: pdf }], { batchName: 'split-bench', source: 'bench' });
+const documentId = report.documents[0]!.documentId;
+global.gc?.();
+const before = rssMb();
+let peak = before;
+const timer = setInterval(() => (peak = Math.max(peak, rssMb())), 100);
+const started = performance.now();
+const cpu0 = process.cpuUsage();
+await splitJob(ctx, { documentId });
+const seconds = (performance.now() - started) / 1000;
+// CPU time of this process (all its threads: libvips, zlib): what the split costs when it has a core to itself.
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+clearInterval(timer);
+const { rows } = await ctx.db.query('SELECT count(*)::int AS n FROM pages WHERE document_id = $1', [documentId]);
+const { rows: st } = await ctx.db.query('SELECT status, manual_reason FROM documents WHERE id = $1', [documentId]);
+if (st[0].status === 'manual') log(`sent to the manual queue: ${st[0].manual_reason}`);
+const result = {
+  pages: rows[0].n, fileMb: Math.round(pdf.length / 1024 ** 2), format: a.jpeg ? 'jpeg' : '1-bit flate', seconds: Math.round(seconds * 10) / 10,
+  pagesPerSecond: Math.round((rows[0].n / seconds) * 10) / 10, cpuSeconds: Math.round(cpuSeconds * 10) / 10,
+  cpuMsPerPage: Math.round((cpuSeconds * 1000) / Math.max(1, rows[0].n)), rssBeforeMb: Math.round(before), peakRssMb: Math.round(peak),
+  load: os.loadavg().map((x) => x.toFixed(1)).join(' '),
+};
+console.log(JSON.stringify(result));
+
+await ctx.close();
+const redis = new Redis(config.REDIS_URL);
+let cursor = '0';
+do {
+  const [next, keys] = await redis.scan(cursor, 'MATCH', `bench_split_${id}:*`, 'COUNT', 1000);
+  if (keys.length) await redis.unlink(...keys);
+  cursor = next;
+} while (cursor !== '0');
+await redis.quit();
+const admin = new URL(dbUrl);
+admin.pathname = '/postgres';
+const c = new pg.Client({ connectionString: admin.toString() });
+await c.connect();
+await c.query(`DROP DATABASE IF EXISTS "intake_bench_split_${id}" WITH (FORCE)`);
+await c.end();
+await rm(storeDir, { recursive: true, force: true });
