@@ -383,7 +383,7 @@ try {
   say(`| ratio in each run | ${runs.map((r) => (r.orientationOk ? (ratioRuns.get(r.name) ?? []).map((x) => x.toFixed(2)).join(', ') : '')).join(' | ')} |`);
   say(`| routing-ready per document, p50 / p95 (1 core) | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${(quantile(x.ms, 0.5) / 1000).toFixed(2)} s / ${(quantile(x.ms, 0.95) / 1000).toFixed(2)} s` : 'n/a'; }).join(' | ')} |`);
   say(`| routing-ready from the header alone / person id right / form number right | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${x.enough}/${x.docs} / ${x.personRight}/${x.docs} / ${x.formRight}/${docs.filter((d) => d.formNumber).length}` : 'n/a'; }).join(' | ')} |`);
-  say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ` (one node process with ${CORES} workers; ${r.baseMb} MB before the engine started)` : ` (${CORES} x peak tesseract process)`}`).join(' | ')} |`);
+  say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ` (one node process with ${CORES} workers${r.baseMb === undefined ? ', in the benchmark process' : `; ${r.baseMb} MB before the engine started`})` : ` (${CORES} x peak tesseract process)`}`).join(' | ')} |`);
   say(`| pages over the time limit / left for manual handling | ${runs.map((r) => (r.timeouts !== undefined ? `${r.timeouts} / ${r.manual}` : 'n/a')).join(' | ')} |`);
   say();
   if (LANGS.length > 1) {
@@ -407,7 +407,7 @@ try {
     for (const [n, rss] of m.series) say(`| ${n} | ${rss} |`);
   }
   say();
-  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
+  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI} --runs ${RUNS}${values.quick ? ' --quick' : ''}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);
   if (values.out) {
