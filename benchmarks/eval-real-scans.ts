@@ -14,8 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { detectMediaType, type MediaType } from '../pipeline/ingest/detect.ts';
 import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
-import { readPage } from '../pipeline/ocr/read-page.ts';
-import { uprightPage } from '../pipeline/ocr/upright.ts';
+import { readUprightPage } from '../pipeline/ocr/upright.ts';
 import { extractPages } from '../pipeline/pages/extract-pages.ts';
 import { toGrey } from '../pipeline/pages/normalise.ts';
 import { UnreadablePageError } from '../pipeline/pages/page-image.ts';
@@ -67,8 +66,7 @@ async function readOne(file: string): Promise<FileResult> {
         out.pages.push({ width: p.width, height: p.height, dpi: p.dpi, source: `${p.source} (text layer)`, turn: 0, skew: 0, probed: false, inverted: false, blank: false, words: p.text.words.length, confidence: 100, text: p.text.text, notes: p.notes ?? [] });
         continue;
       }
-      const n = await uprightPage(engine, await toGrey(p.png), p.dpi);
-      const r = n.blank ? null : await readPage(engine, n.raster, n.dpi);
+      const { page: n, read: r } = await readUprightPage(engine, await toGrey(p.png), p.dpi);
       const text = r?.text ?? '';
       out.pages.push({
         width: p.width, height: p.height, dpi: p.dpi, source: p.source ?? 'image', turn: n.orientation, skew: n.skew, probed: n.probed,

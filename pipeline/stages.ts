@@ -3,13 +3,15 @@
  * calling pure code in the folder of the same name under pipeline/. Handlers return an
  * Outcome; the one runner (services/lifecycle.service.ts) applies it and starts what NEXT says.
  *
- *   ingest ─▶ split ─┬▶ header (pages 1-2: header and footer only) ─▶ identify ─▶ attach ─▶ route ─┐
- *                    └▶ ocr (one job per page, full text) ─────────────────────────────────────────┴▶ archive
+ *   ingest ─▶ split ─▶ ocr (one job per page, full text; pages 1-2 first) ─┬▶ identify ─▶ attach ─▶ route ─┐
+ *                                                                         └──────────────────────────────────┴▶ archive
  *
- * Routing needs only the form number, title and fødselsnummer, which sit in the header of the
- * first page or two: the header stage reads just that, ahead of full-text pages, and starts
- * identify when it found enough. Otherwise identify starts once every page is read. The
- * archive variant needs every page's text, so archive waits for both OCR and routing (a join).
+ * Routing needs only the form number, title and fødselsnummer, which sit on the first page or
+ * two: their full-text jobs go first in the ocr queue (ocrPriority), and once they are read their
+ * text starts identify when it names enough (the routing fast path: `enough`). The header stage
+ * decides the same from text that needs no OCR (born-digital pages, pages read already); it reads
+ * nothing itself, so every page is read once. Otherwise identify starts once every page is read.
+ * The archive variant needs every page's text, so archive waits for both OCR and routing (a join).
  *
  * A stage that finds a functional problem (unreadable file, no person) returns "needs a
  * person": the document waits in a manual queue and nothing after it starts.
@@ -38,7 +40,7 @@ export interface JobData {
 /**
  * One successor of a stage.
  * - `per`: one step for the document, or one per page (the OCR fan-out after split);
- * - `when`: started only if the finished stage says so (`enough`: the header named person and
+ * - `when`: started only if the finished stage says so (`enough`: the first pages named person and
  *   form) or once every page has its text (`all-pages-read`);
  * - `join`: started only when these stages are done too (archive waits for OCR and routing).
  */
@@ -55,6 +57,8 @@ export const NEXT: { readonly [S in Stage]: readonly Successor[] } = {
   split: [{ stage: 'header', per: 'document' }, { stage: 'ocr', per: 'page' }],
   header: [{ stage: 'identify', per: 'document', when: 'enough' }],
   ocr: [
+    // Pages 1-2 read in full and naming person and form (the routing fast path).
+    { stage: 'identify', per: 'document', when: 'enough' },
     { stage: 'identify', per: 'document', when: 'all-pages-read' },
     { stage: 'archive', per: 'document', when: 'all-pages-read', join: ['route'] },
   ],
@@ -97,7 +101,8 @@ export function successors(stage: Stage, documentId: string, facts: DocumentFact
     if (s.join && !s.join.every((j) => facts.done.has(j))) continue;
     if (s.per === 'page') {
       for (const p of facts.unread) out.push({ documentId, stage: s.stage, pageNo: p });
-    } else if (!facts.done.has(s.stage)) {
+    } else if (!facts.done.has(s.stage) && !out.some((o) => o.stage === s.stage && o.pageNo === 0)) {
+      // (ocr names identify twice: for the fast path and for the last page; one step either way)
       out.push({ documentId, stage: s.stage, pageNo: 0 });
     }
   }
@@ -123,4 +128,16 @@ export function waitingFor(facts: DocumentFacts, said: { enough?: boolean } = {}
 /** The BullMQ job id of a step: deterministic, so queueing it twice is one job. A stage asked for again is a new run. */
 export function jobIdOf(step: Step, run = 1): string {
   return `${step.stage}-${step.documentId}${step.pageNo ? `-p${step.pageNo}` : ''}${run > 1 ? `-r${run}` : ''}`;
+}
+
+/** Full-text pages that decide the routing fast path (pages 1-2): read before any other page. */
+export const FIRST_PAGES = 2;
+
+/**
+ * Queue priority of a page's full-text job: none (first) for the first pages, whose reading
+ * routes the document; later pages behind every waiting first page (BullMQ: jobs without a
+ * priority go before prioritised ones).
+ */
+export function ocrPriority(pageNo: number): number | undefined {
+  return pageNo <= FIRST_PAGES ? undefined : 1;
 }

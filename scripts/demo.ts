@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildApi } from '../api/server.ts';
@@ -8,6 +9,10 @@ import { batchSummary, formatSummary, type BatchSummary } from '../services/summ
 import { createContext } from '../app/context.ts';
 import { importRegister } from '../storage/person-register/import.ts';
 import { syntheticRegisterCsv } from '../storage/seed/person-register.ts';
+import { listPages } from '../storage/repositories/pages.repository.ts';
+import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
+import { readUprightPage } from '../pipeline/ocr/upright.ts';
+import { toGrey } from '../pipeline/pages/normalise.ts';
 
 export interface DemoOptions {
   once?: boolean;
@@ -27,6 +32,39 @@ function startWorkerProcess(concurrency: number): ChildProcess {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The same pages read by full-text OCR alone (decode, upright, clean-up, one reading: what
+ * `npm run bench:ocr` measures) with as many OCR workers as the pipeline had, right after the
+ * pipeline's run on the same machine: how close the whole pipeline comes to its OCR (issue 14).
+ */
+async function ocrAlone(ctx: Awaited<ReturnType<typeof createContext>>, summary: BatchSummary, pipelineSeconds: number, workers: number): Promise<void> {
+  const images: Array<{ key: string; dpi: number }> = [];
+  for (const r of summary.rows) {
+    for (const p of await listPages(ctx.db, r.documentId)) {
+      // The split's image (before it was turned upright), unless the page had its own text.
+      if (p.ocrStatus !== 'pdf-text') images.push({ key: `pages/${p.documentId}/${p.pageNo}.png`, dpi: p.dpi });
+    }
+  }
+  const engine = await OcrEngine.create({ langs: ctx.config.OCR_LANGS, size: workers, langPath: ctx.config.OCR_LANG_PATH, timeoutMs: ctx.config.OCR_PAGE_TIMEOUT_MS });
+  try {
+    await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(Array.from({ length: workers }, async () => {
+      while (next < images.length) {
+        const img = images[next++]!;
+        await readUprightPage(engine, await toGrey(await ctx.store.get(img.key)), img.dpi);
+      }
+    }));
+    const ocrSeconds = (performance.now() - t0) / 1000;
+    const pipelineRate = (summary.pages / pipelineSeconds) * 60;
+    const ocrRate = (images.length / ocrSeconds) * 60;
+    console.log(`full-text OCR alone, same ${images.length} scanned pages, ${workers} OCR worker(s): ${ocrSeconds.toFixed(1)} s, ${ocrRate.toFixed(1)} pages per minute; pipeline / OCR alone = ${(pipelineRate / ocrRate).toFixed(2)} (load average ${os.loadavg()[0]!.toFixed(1)})`);
+  } finally {
+    await engine.close();
+  }
+}
 
 /** API + worker processes + a generated scanned batch, ingested over HTTP, then a routing summary. */
 export async function runDemo(opts: DemoOptions): Promise<void> {
@@ -100,6 +138,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     console.log('documents per unit:');
     for (const [u, n] of [...perUnit].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(3)}  ${u}`);
     console.log(`\n${summary.rows.length} documents, ${summary.pages} pages in ${seconds.toFixed(1)} s: ${((summary.pages / seconds) * 60).toFixed(1)} pages per minute`);
+    if (opts.once) await ocrAlone(ctx, summary, seconds, opts.workers * concurrency);
     console.log(`status of one document: ./intake status ${summary.rows[0]?.documentId ?? batchId}   (or open ${address}/ and sign in as a dev user)`);
   } catch (err) {
     await stop();

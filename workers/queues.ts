@@ -1,6 +1,6 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Config } from '../schemas/config.ts';
-import { jobIdOf, STAGES, type JobData, type Stage } from '../pipeline/stages.ts';
+import { jobIdOf, ocrPriority, STAGES, type JobData, type Stage } from '../pipeline/stages.ts';
 
 /** Connection options from REDIS_URL; BullMQ opens (and closes) its own connections with them. */
 export function redisOptions(url: string): ConnectionOptions {
@@ -58,6 +58,8 @@ export class Queues {
       backoff: { type: CAPPED_BACKOFF, delay: this.config.JOB_BACKOFF_MS },
       removeOnComplete: { age: 24 * 3600, count: 100_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
+      // Pages 1-2 route the document: their full-text jobs go before every later page's.
+      ...(stage === 'ocr' && ocrPriority(pageNo) ? { priority: ocrPriority(pageNo) } : {}),
     });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

@@ -6,8 +6,8 @@ import { vendorHints } from '../ingest/vendor-ocr.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
 import { extractPages } from '../pages/extract-pages.ts';
 import { toGrey } from '../pages/normalise.ts';
-import { readHeader, readPage } from '../ocr/read-page.ts';
-import { uprightPage } from '../ocr/upright.ts';
+import { readHeader } from '../ocr/read-page.ts';
+import { readUprightPage, uprightPage } from '../ocr/upright.ts';
 import type { PageImage } from '../pages/page-image.ts';
 import type { Reference } from '../reference.ts';
 import { route, type RoutingPerson, type UnitDirectory } from '../route/route.ts';
@@ -82,9 +82,17 @@ interface PageReading {
 async function ocrPage(deps: ReadDeps, page: PageImage, headOnly = false): Promise<PageReading> {
   // A born-digital page carries its text: nothing to read or turn.
   if (page.text) return { text: page.text.text, turn: 0, headOnly: false };
-  const n = await uprightPage(deps.ocr, await toGrey(page.png), page.dpi);
+  const grey = await toGrey(page.png);
+  if (!headOnly) {
+    // One reading: the orientation check reuses the page's full reading where it can.
+    const { page: n, read } = await readUprightPage(deps.ocr, grey, page.dpi);
+    if (!read) return { text: '', turn: 0, headOnly: false };
+    deps.onOcr?.(read.ms);
+    return { text: read.text ?? '', turn: n.orientation, headOnly };
+  }
+  const n = await uprightPage(deps.ocr, grey, page.dpi);
   if (n.blank) return { text: '', turn: 0, headOnly: false };
-  const r = headOnly ? await readHeader(deps.ocr, n.raster, n.dpi) : await readPage(deps.ocr, n.raster, n.dpi);
+  const r = await readHeader(deps.ocr, n.raster, n.dpi);
   deps.onOcr?.(r.ms);
   return { text: r.text ?? '', turn: n.orientation, headOnly };
 }

@@ -1,7 +1,8 @@
 import { histogram, inkThreshold, type GreyRaster, type Orientation } from '../pages/analyse.ts';
 import { cleanRaster } from '../pages/clean.ts';
 import { normalisePage, rotateRaster, type NormalisedPage } from '../pages/normalise.ts';
-import { OCR_DPI, ocrScale, pageGlyphHeight } from './read-page.ts';
+import type { Word } from '../pages/page-image.ts';
+import { OCR_DPI, ocrScale, pageGlyphHeight, readPage, type PageRead } from './read-page.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 import { textScore } from './text-score.ts';
 
@@ -85,14 +86,33 @@ async function probe(engine: OcrEngine, r: GreyRaster, dpi: number): Promise<num
 }
 
 /**
- * The page upright and deskewed (pages/normalise.ts), with the up/down decision checked by
- * reading when the layout vote is unsure. `probed` tells whether it was.
+ * A full reading that shows its page is upright: at least 20 words of three or more letters read
+ * with confidence 80 or more, laid out as horizontal lines, holding at least 40 % of the
+ * letters read. Upside-down print reads as short, unsure fragments (at most 14 such words and
+ * 13 % of the letters on the pages measured); a sideways page that tesseract's automatic layout
+ * reads as vertical text gives confident words in boxes taller than wide, which do not count.
  */
-export async function uprightPage(engine: OcrEngine, page: GreyRaster, dpi: number): Promise<UprightPage> {
-  const n = await normalisePage(page, dpi);
-  // An upright page the vote is sure of is taken as it is: the common case costs nothing. A turn
-  // is never made on the vote alone (a chart, a form or a page of capitals can fool it).
-  if (n.blank || (n.orientation === 0 && n.orientationConfidence >= SURE_ORIENTATION)) return { ...n, probed: false };
+export function readsUpright(words: Word[]): boolean {
+  let letters = 0;
+  let good = 0;
+  let goodWords = 0;
+  let tall = 0;
+  for (const w of words) {
+    const l = w.text.replace(/[^\p{L}\p{N}]/gu, '');
+    if (l.length < 2) continue;
+    letters += l.length;
+    if (l.length < 3 || !/^\p{L}+$/u.test(l) || w.conf < 80) continue;
+    if (w.y1 - w.y0 > w.x1 - w.x0) tall++;
+    else {
+      good += l.length;
+      goodWords++;
+    }
+  }
+  return goodWords >= 20 && good >= letters * 0.4 && tall * 10 <= goodWords;
+}
+
+/** The up/down (and sideways) decision by reading bands of the page, when the vote is unsure. */
+async function decideByText(engine: OcrEngine, n: NormalisedPage): Promise<UprightPage> {
   const [from, to] = densestBand(n.raster, BAND, n.dpi);
   const b = band(n.raster, from, to);
   const asIs = await probe(engine, b, n.dpi);
@@ -116,4 +136,43 @@ export async function uprightPage(engine: OcrEngine, page: GreyRaster, dpi: numb
   const raster = await rotateRaster(n.raster, best.turn);
   const orientation = (((n.orientation + best.turn) % 360) as Orientation);
   return { ...n, raster, orientation, probed: true };
+}
+
+/** A vote this sure of upright is taken without reading. */
+const voteSure = (n: NormalisedPage) => n.orientation === 0 && n.orientationConfidence >= SURE_ORIENTATION;
+
+/**
+ * The page upright and deskewed (pages/normalise.ts), with the up/down decision checked by
+ * reading when the layout vote is unsure. `probed` tells whether it was.
+ */
+export async function uprightPage(engine: OcrEngine, page: GreyRaster, dpi: number): Promise<UprightPage> {
+  const n = await normalisePage(page, dpi);
+  // An upright page the vote is sure of is taken as it is: the common case costs nothing. A turn
+  // is never made on the vote alone (a chart, a form or a page of capitals can fool it).
+  if (n.blank || voteSure(n)) return { ...n, probed: false };
+  return decideByText(engine, n);
+}
+
+export interface UprightRead {
+  page: UprightPage;
+  /** The full reading of the upright page; null for a blank page. */
+  read: PageRead | null;
+}
+
+/**
+ * The page made upright and read in full, with one reading where the page allows: when the
+ * layout vote is unsure or wants a turn, the page is read in the vote's direction first and
+ * that reading is kept if it clearly reads as upright text (readsUpright). Only otherwise are
+ * bands read both ways (uprightPage's check), and the page read again if that turns it. Most
+ * turned pages thus cost one reading instead of two band probes and a reading.
+ */
+export async function readUprightPage(engine: OcrEngine, page: GreyRaster, dpi: number, opts: { textPdf?: boolean } = {}): Promise<UprightRead> {
+  const n = await normalisePage(page, dpi);
+  if (n.blank) return { page: { ...n, probed: false }, read: null };
+  if (voteSure(n)) return { page: { ...n, probed: false }, read: await readPage(engine, n.raster, n.dpi, opts) };
+  const first = await readPage(engine, n.raster, n.dpi, opts);
+  if (first.status === 'ok' && readsUpright(first.words)) return { page: { ...n, probed: true }, read: first };
+  const up = await decideByText(engine, n);
+  if (up.orientation === n.orientation) return { page: up, read: first };
+  return { page: up, read: await readPage(engine, up.raster, up.dpi, opts) };
 }
