@@ -87,6 +87,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: () => '/api/admin/policies', ok: 'admin', forbidden: 'sb4450', bad: { url: '/api/admin/policies?pageSize=0' } },
   { method: 'POST', url: () => '/api/admin/policies', ok: 'admin', forbidden: 'ops', body: { file: 'meldst33-2016.json', activate: false }, bad: { body: { file: '../../etc/passwd' } } },
   { method: 'GET', url: () => '/api/admin/policy-files', ok: 'admin', forbidden: 'ops', bad: { url: '/api/admin/policy-files?page=-1' } },
+  { method: 'GET', url: (i) => `/api/documents/${i.doc}/letters`, ok: 'sb4450', forbidden: 'status', notFound: '/api/documents/JP999999/letters', bad: { url: '/api/documents/x/letters' } },
+  { method: 'GET', url: (i) => `/api/documents/${i.doc}/letters/1/pdf`, ok: 'sb4450', forbidden: 'admin', notFound: '/api/documents/JP999999/letters/1/pdf', bad: { url: `/api/documents/JP1/letters/0/pdf` } },
   { method: 'POST', url: () => '/api/foersteside', ok: 'ops', forbidden: 'status', body: { tema: 'DAG' }, bad: { body: { tema: 'dagpenger' } } },
   { method: 'GET', url: (i) => `/api/foersteside/${i.sheet}`, ok: 'ops', forbidden: 'status', notFound: `/api/foersteside/${makeLoepenummer(new Date('2020-01-02'), 7)}`, bad: { url: '/api/foersteside/123' } },
   { method: 'GET', url: (i) => `/api/foersteside/${i.sheet}/pdf`, ok: 'sb4450', forbidden: 'status', notFound: `/api/foersteside/${makeLoepenummer(new Date('2020-01-02'), 7)}/pdf`, bad: { url: '/api/foersteside/x/pdf' } },
