@@ -241,4 +241,16 @@ describe('the letter about missing attachments', () => {
     await runDeviationSweep(ctx);
     expect((await letterRows(id))[0]).toMatchObject({ status: 'sent', channel: 'print', last_error: null });
   });
+
+  it('identify judges a cover sheet\'s attachments on the full text: on the header fast path it waits for every page (no letter about an attachment that came)', async () => {
+    const { sheet } = await orderCoverSheet(ctx, { tema: 'DAG', formNumber: 'NAV 04-01.03', personId: people[5]!.id, attachments: ['Bekreftelse fra arbeidsgiver', 'Arbeidsavtale'] }, 'sb4450');
+    const pages = ['Førsteside', `NAV 04-01.03\nSøknad om dagpenger\nFødselsnummer: ${people[5]!.id}`, 'Arbeidsavtale\nStilling: lagerarbeider'];
+    // The header path read pages 1 and 2 (page 3, the Arbeidsavtale, is still in the OCR queue) and found enough.
+    const doc = { id: await splitDocument(pages, { headerOnly: true, coverSheet: sheet.loepenummer }) };
+    expect(await runStage(ctx, 'identify', { documentId: doc.id })).toBe('wait');
+    expect((await getDocument(ctx.db, doc.id))!.identifiedAt).toBeNull();
+    for (const n of [1, 2, 3]) await saveOcr(ctx.db, doc.id, n, { text: pages[n - 1]!, confidence: 90, ms: 1 });
+    await runStage(ctx, 'identify', { documentId: doc.id });
+    expect((await getDocument(ctx.db, doc.id))!.classification).toMatchObject({ coverSheet: sheet.loepenummer, missingAttachments: ['Bekreftelse fra arbeidsgiver'] });
+  });
 });
