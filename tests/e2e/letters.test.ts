@@ -13,6 +13,7 @@ import { startWorkers, type RunningWorkers } from '../../workers/worker.ts';
 import { waitFor } from '../helpers/services.ts';
 import { checkPage } from './checks.ts';
 import { ensureWebBuilt, launchBrowser, login, OSLO_PERSON, screenshot, startApp, type TestApp } from './harness.ts';
+import { pdfPages } from '../helpers/pdf-text.ts';
 
 /**
  * Issue 13, part 3, end to end through the real services: the scans are generated pages, read by
@@ -37,13 +38,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function pdfPages(pdf: Buffer): Promise<string[]> {
-  const d = await openPdfjs(new Uint8Array(pdf));
-  const out: string[] = [];
-  for (let n = 1; n <= d.pageCount; n++) out.push(((await d.text(n, 72))?.text ?? '').replace(/\s+/g, ' '));
-  await d.close();
-  return out;
-}
 
 /** The mail-room operator uploads a scan in the browser; returns the batch id. */
 async function upload(page: Page, name: string, pdf: Buffer): Promise<string> {

@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tokens } from '../../api/auth/tokens.ts';
 import { buildApi } from '../../api/server.ts';
 import { STAGES } from '../../pipeline/stages.ts';
-import { openPdfjs } from '../../pipeline/pages/pdf-render.ts';
 import { orderCoverSheet } from '../../services/foersteside.service.ts';
 import { runDeviationSweep } from '../../services/deviation-sweep.service.ts';
 import { sendLetters } from '../../services/letters.service.ts';
@@ -24,6 +23,7 @@ import { createContext, type Context } from '../../app/context.ts';
 import { OSLO_PERSON, people, PROTECTED_PERSON } from '../e2e/harness.ts';
 import type { RegisterPerson } from '../../storage/seed/person-register.ts';
 import { dropDatabase, testConfig } from '../helpers/services.ts';
+import { pdfPages } from '../helpers/pdf-text.ts';
 
 let ctx: Context;
 let app: FastifyInstance;
@@ -88,13 +88,6 @@ const attach = (documentId: string, c: Context = ctx) => runStage(c, 'attach', {
 const letterRows = async (documentId: string) => (await ctx.db.query('SELECT * FROM letters WHERE document_id = $1', [documentId])).rows;
 const as = async (user: string) => ({ authorization: `Bearer ${(await tokens.signDev(user)).token}` });
 
-async function pdfText(pdf: Buffer): Promise<string[]> {
-  const d = await openPdfjs(new Uint8Array(pdf));
-  const out: string[] = [];
-  for (let n = 1; n <= d.pageCount; n++) out.push(((await d.text(n, 72))?.text ?? '').replace(/\s+/g, ' '));
-  await d.close();
-  return out;
-}
 
 describe('the letter about missing attachments', () => {
   let claim: string;
@@ -122,7 +115,7 @@ describe('the letter about missing attachments', () => {
 
     // In the outbox: the PDF under the letter id, the recipient beside it; no personal data in the key.
     const ref = `outbox/print/L${rows[0].id}`;
-    const [letterPage, coverPage] = await pdfText(await ctx.store.get(`${ref}.pdf`));
+    const [letterPage, coverPage] = await pdfPages(await ctx.store.get(`${ref}.pdf`));
     for (const item of TWO) expect(letterPage).toContain(item);
     expect(letterPage).toContain('Send oss vedlegga seinast');
     expect(letterPage).not.toContain('Kopi av pass');

@@ -7,6 +7,7 @@ import { deadlineFrom, LETTER_TEXTS_FILE, letterTexts, longDate, missingAttachme
 import { renderLetterPdf } from '../../pipeline/letters/render.ts';
 import { openPdfjs } from '../../pipeline/pages/pdf-render.ts';
 import sharp from 'sharp';
+import { pdfPages } from '../helpers/pdf-text.ts';
 
 const input = (language: MissingAttachmentsInput['language'], missing = ['Arbeidsavtale', 'Lønnsslipper for de siste tre månedene']): MissingAttachmentsInput => ({
   language, title: 'Søknad om dagpenger', formNumber: 'NAV 04-01.03', caseId: 'SAK12',
@@ -18,16 +19,6 @@ const sheet = (language: CoverSheet['language'], attachments: string[]): CoverSh
   title: 'Søknad om dagpenger', personId: '01017012345', attachments, language, createdAt: new Date('2026-12-03T09:05:00Z'),
 });
 
-async function pdfPages(pdf: Buffer): Promise<string[]> {
-  const d = await openPdfjs(new Uint8Array(pdf));
-  try {
-    const out: string[] = [];
-    for (let n = 1; n <= d.pageCount; n++) out.push(((await d.text(n, 72))?.text ?? '').replace(/\s+/g, ' '));
-    return out;
-  } finally {
-    await d.close();
-  }
-}
 
 describe('letter about missing attachments: content', () => {
   it('bokmål: names each missing item, the claim, its form number, the receipt and the deadline in words', () => {
