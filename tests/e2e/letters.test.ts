@@ -42,7 +42,9 @@ afterAll(async () => {
 /** The mail-room operator uploads a scan in the browser; returns the batch id. */
 async function upload(page: Page, name: string, pdf: Buffer): Promise<string> {
   await page.goto(`${t.url}/`);
-  await page.getByTestId('file-input').setInputFiles([{ name, mimeType: 'application/pdf', buffer: pdf }]);
+  // The start page settles (sign-in check, then the mail room) before the file is chosen.
+  await page.getByRole('heading', { name: 'Last opp skannet post' }).waitFor();
+  await page.getByTestId('file-input').setInputFiles([{ name, mimeType: 'application/pdf', buffer: pdf }], { timeout: 120_000 });
   await page.getByRole('button', { name: /Last opp 1 fil/ }).click();
   const done = page.getByText(/Bunke B\d+: 1 dokument\(er\) i arbeid/);
   await done.waitFor();
