@@ -27,6 +27,7 @@ import { deviationRoutes } from './routes/deviations.routes.ts';
 import { documentRoutes } from './routes/documents.routes.ts';
 import { foerstesideRoutes } from './routes/foersteside.routes.ts';
 import { reconciliationRoutes } from './routes/reconciliation.routes.ts';
+import { letterRoutes } from './routes/letters.routes.ts';
 import { inboxRoutes } from './routes/inbox.routes.ts';
 import { manualRoutes } from './routes/manual.routes.ts';
 import { overviewRoutes } from './routes/overview.routes.ts';
@@ -116,6 +117,7 @@ export function buildApi(ctx: Context, opts: ApiOptions = {}): FastifyInstance {
   app.register(adminRoutes, routes);
   app.register(foerstesideRoutes, routes);
   app.register(reconciliationRoutes, routes);
+  app.register(letterRoutes, routes);
   for (const plugin of opts.plugins ?? []) app.register(plugin, routes);
 
   registerQueueBoard(app, ctx, tokens);

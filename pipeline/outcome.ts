@@ -32,6 +32,8 @@ export type Outcome<Tx = DbTx> =
       events?: StageEvent[];
       /** Writes of the stage's own tables (case, routing decision, page text), inside the runner's transaction. */
       write?: (tx: Tx) => Promise<void>;
+      /** Work that must follow the commit (a hand-over to another system, as an outbox does); run by the runner, must not throw. */
+      after?: () => Promise<void>;
       /** header: person and form are known, identification may start. */
       enough?: boolean;
       /** split: further documents the file became (fan-out); each is stamped split and started like the first. */

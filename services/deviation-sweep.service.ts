@@ -2,14 +2,17 @@ import { compareAttachments } from '../pipeline/identify/attachments.ts';
 import { recordSweep, sweepMissingAttachments, sweepStuck, type SweepCounts } from '../storage/repositories/deviations.repository.ts';
 import { laterCaseDocuments, pendingAttachments, recordArrival, type PendingAttachment } from '../storage/repositories/missing-attachments.repository.ts';
 import type { Context } from '../app/context.ts';
+import { sendLetters } from './letters.service.ts';
 
-type Ctx = Pick<Context, 'db' | 'config' | 'reference' | 'log'>;
+type Ctx = Pick<Context, 'db' | 'config' | 'reference' | 'log' | 'store'>;
 
 export interface SweepReport {
   stuck: SweepCounts;
   missingAttachment: SweepCounts;
   /** Attachments a cover sheet promised that turned up in a later document of the case. */
   arrivals: number;
+  /** Letters the pipeline could not hand over at once, sent now (services/letters.service.ts). */
+  lettersSent: number;
   ms: number;
 }
 
@@ -26,7 +29,8 @@ export async function runDeviationSweep(ctx: Ctx): Promise<SweepReport> {
   const stuck = await sweepStuck(ctx.db, ctx.config.STUCK_AFTER_MINUTES, mailRoomUnit(ctx));
   const missingAttachment = await sweepMissingAttachments(ctx.db);
   await recordSweep(ctx.db, { startedAt: started, opened: stuck.opened + missingAttachment.opened, closed: stuck.closed + missingAttachment.closed, arrivals });
-  const report = { stuck, missingAttachment, arrivals, ms: Date.now() - started.getTime() };
+  const lettersSent = (await sendLetters(ctx)).sent;
+  const report = { stuck, missingAttachment, arrivals, lettersSent, ms: Date.now() - started.getTime() };
   ctx.log.info(report, 'deviation sweep');
   return report;
 }

@@ -14,6 +14,7 @@ import { ConflictError, ForbiddenError, InvalidInputError } from './errors.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 import { decideRoute, deliveredByPerson, goesToMailRoom } from './routing-actions.ts';
 import { stopForPerson, withTransitions } from './lifecycle.service.ts';
+import { letterSummaries } from './letters.service.ts';
 
 type Ctx = Pick<Context, 'db' | 'store' | 'directory' | 'reference' | 'policy' | 'queues' | 'log'> & Partial<Pick<Context, 'persons'>>;
 
@@ -22,6 +23,8 @@ export interface InboxItem extends Omit<InboxItemRow, 'receivedAt' | 'deliveredA
   deliveredAt: string;
   takenAt: string | null;
   protection: Protection | null;
+  /** A letter to the person about missing attachments: when it went, and how many items are still awaited. */
+  letter: { sentAt: string | null; waitingFor: number } | null;
 }
 
 /** The unit must be the caseworker's; a refusal is recorded with what was asked for. */
@@ -39,13 +42,14 @@ export async function unitInbox(ctx: Ctx, actor: Actor, unitId: string, f: Pick<
   // Strictly confidential documents are counted and listed only in NAV Vikafossen's own inbox.
   const { rows, total } = await listInbox(ctx.db, unitId, { ...f, hideStrictlyConfidential: !special.has(unitId), ...page.sql });
   const facts = await documentFacts(ctx.db, rows.map((r) => r.documentId));
+  const letters = await letterSummaries(ctx.db, rows.map((r) => r.documentId));
   await recordLookup(ctx, actor, {
     action: 'inbox:list', subject: unitId, purpose: 'saksbehandling: innboks',
     documentIds: rows.map((r) => r.documentId), personIds: rows.map((r) => r.personId).filter((p): p is string => Boolean(p)),
   });
   return paged(rows.map((r) => {
     const fa = facts.get(r.documentId);
-    return { ...r, receivedAt: r.receivedAt.toISOString(), deliveredAt: r.deliveredAt.toISOString(), takenAt: r.takenAt?.toISOString() ?? null, protection: fa ? protectionOf(fa) : null };
+    return { ...r, receivedAt: r.receivedAt.toISOString(), deliveredAt: r.deliveredAt.toISOString(), takenAt: r.takenAt?.toISOString() ?? null, protection: fa ? protectionOf(fa) : null, letter: letters.get(r.documentId) ?? null };
   }), total, page);
 }
 

@@ -14,13 +14,17 @@ export function describeEventNb(type: string, detail: Record<string, any>, unitN
     case 'split': return `Delt i ${d.pages} side(r)`;
     case 'ocr-done': return `Lest (OCR): ${d.pages} side(r), gjennomsnittlig sikkerhet ${d.meanConfidence}`;
     case 'classified': return `Klassifisert: ${d.formNumber ?? 'uten skjemanummer'}, tema ${d.tema}, ${KIND_NB[d.kind as string] ?? d.kind}${d.personIdentified ? '' : ', bruker ikke identifisert'}`;
-    case 'attached': return `Knyttet til sak ${d.caseId}${d.opened ? ' (ny sak)' : ''}`;
+    case 'attached': return `Knyttet til sak ${d.caseId}${d.opened ? ' (ny sak)' : ''}${d.followUpTo ? ` som ettersendelse til ${d.followUpTo}` : ''}`;
     case 'not-attached': return 'Ikke knyttet til sak';
     case 'routed': return `Rutet til ${(d.units as string[]).map(unit).join(' og ')} (${ruleNb(String(d.rule), policies).replace(/^Regel/, 'regel')})`;
     case 'delivered': return `Levert til ${(d.units as Array<{ unitId: string }>).map((u) => unit(u.unitId)).join(' og ')}`;
     case 'sent-to-manual': return `Sendt til manuell behandling${d.reason ? `: ${manualReasonNb(String(d.reason), policies)}` : ''}`;
     case 'archived': return `Arkiv-PDF lagret (${d.pages} side(r))`;
     case 'page-needs-manual': return `Side ${d.pageNo} kunne ikke leses innen tidsgrensen: til manuell behandling`;
+    case 'letter-queued': return `Brev om ${d.items} manglende vedlegg laget, med førsteside for ettersendelse ${d.followUpSheet}`;
+    case 'letter-sent': return `Brev sendt til bruker: venter på ${d.items} vedlegg`;
+    case 'attachments-arrived': return `${d.arrived} vedlegg kom med ettersendelsen ${d.in}${d.remaining ? `, venter fortsatt på ${d.remaining}` : ': alle vedlegg er kommet'}`;
+    case 'follow-up-received': return `Ettersendelse til ${d.to}: ${d.arrived} vedlegg krysset av${d.remaining ? `, ${d.remaining} mangler fortsatt` : ''}`;
     case 'taken': return `Tatt til behandling (mottatt) av ${unit(d.unitId)}`;
     case 'returned-misrouted': return `Sendt tilbake som feilrutet av ${unit(d.unitId)}: ${d.reason}`;
     case 'manual-resolved': return 'Behandlet manuelt';

@@ -60,6 +60,7 @@ export async function runStage<S extends Stage>(ctx: Context, stage: S, data: Jo
     if (!manual) throw err;
     await transition(ctx, at, (outcome = manual));
   }
+  if (outcome.kind === 'done') await outcome.after?.();
   if (outcome.kind === 'manual') ctx.log.info({ documentId: at.documentId, stage }, 'document sent to manual queue');
   return outcome.kind;
 }

@@ -117,6 +117,7 @@ export const InboxItemBody = exact<InboxItem>()(z.object({
   missingAttachment: z.boolean(),
   missingAttachments: z.array(z.string()).describe('attachments the cover sheet listed that have not come'),
   protection: Protection,
+  letter: z.object({ sentAt: z.string().nullable(), waitingFor: z.number().int() }).nullable().describe('a letter to the person about missing attachments, and how many items are still awaited'),
 }));
 
 export const ReturnBody = exact<ReturnResult>()(z.object({

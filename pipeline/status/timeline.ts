@@ -10,13 +10,17 @@ export function describeEvent(e: Pick<DocumentEvent, 'type' | 'detail'>, unitNam
     case 'split': return `split into ${d.pages} page(s)`;
     case 'ocr-done': return `OCR done: ${d.pages} page(s), mean confidence ${d.meanConfidence}, ${d.ms} ms`;
     case 'classified': return `classified as ${d.formNumber ?? 'no form number'}, tema ${d.tema}, ${d.kind}, confidence ${d.confidence}${d.personIdentified ? '' : ', person not identified'}`;
-    case 'attached': return `attached to case ${d.caseId}${d.opened ? ' (new case)' : ''}`;
+    case 'attached': return `attached to case ${d.caseId}${d.opened ? ' (new case)' : ''}${d.followUpTo ? ` as a follow-up to ${d.followUpTo}` : ''}`;
     case 'not-attached': return `not attached to a case: ${d.reason}`;
     case 'routed': return `routed to ${(d.units as string[]).map((u) => `${u} ${unitName(u)}`).join(' + ')} by rule ${d.rule} (policy ${d.policy})${d.restricted ? `, restricted: ${d.restricted}` : ''}`;
     case 'delivered': return `delivered to ${(d.units as Array<{ unitId: string }>).map((u) => `${u.unitId} ${unitName(u.unitId)}`).join(' + ')}`;
     case 'sent-to-manual': return `sent to the mail room's manual queue at ${d.stage}: ${d.reason}`;
     case 'archived': return `archive PDF stored (${d.pages} page(s))`;
     case 'page-needs-manual': return `page ${d.pageNo} could not be read within the time limit: left for a person`;
+    case 'letter-queued': return `letter about ${d.items} missing attachment(s) made, with follow-up cover sheet ${d.followUpSheet}`;
+    case 'letter-sent': return `letter sent to the person: waiting for ${d.items} attachment(s)`;
+    case 'attachments-arrived': return `${d.arrived} attachment(s) arrived with follow-up ${d.in}, ${d.remaining} still missing`;
+    case 'follow-up-received': return `follow-up to ${d.to}: ${d.arrived} attachment(s) ticked off, ${d.remaining} still missing`;
     case 'taken': return `taken (received) by unit ${d.unitId} ${unitName(String(d.unitId))}`;
     case 'returned-misrouted': return `sent back as misrouted by unit ${d.unitId} ${unitName(String(d.unitId))}: ${d.reason}`;
     case 'manual-resolved': return 'resolved by hand in the mail room';

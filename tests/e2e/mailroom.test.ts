@@ -146,7 +146,7 @@ describe('mail-room operator', () => {
     } finally {
       await workers.close();
     }
-  }, 60_000);
+  }, 180_000); // real OCR and two workers: 15 s alone, past a minute on a loaded machine
 
   it('splits a manual item and merges it back', async () => {
     const item = await seedDocument(t.ctx, { person: null, tema: 'UKJ', kind: 'other', manual: 'unreadable', pages: [['Brev side 1'], ['Brev side 2'], ['Annet brev']] });

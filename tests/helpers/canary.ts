@@ -16,6 +16,7 @@ import { ROLE_REFUSED } from '../../api/auth/plugin.ts';
 import type { Context } from '../../app/context.ts';
 import { makeLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { orderCoverSheet } from '../../services/foersteside.service.ts';
+import { onAttached, sendLetters } from '../../services/letters.service.ts';
 import { addCorrection } from '../../storage/repositories/corrections.repository.ts';
 import { addDeviation } from '../../storage/repositories/deviations.repository.ts';
 import { upsertUser, type Role } from '../../storage/repositories/users.repository.ts';
@@ -154,6 +155,15 @@ export async function seedCanaryWorld(ctx: Context): Promise<CanaryWorld> {
   const lnrN = await sheet(OSLO_PERSON, '4450', 'ops');
   k6a.doc.markers.push({ name: 'cover sheet', value: lnr6, category: 'meta', re: idRe(lnr6) });
   k6b.doc.markers.push({ name: 'cover sheet', value: lnr6, category: 'meta', re: idRe(lnr6) });
+
+  // Letters about a missing attachment (kode 6's first: the letter id a route is probed with is 1), each
+  // with its own ettersendelse cover sheet bound to the document's case.
+  for (const [d, lnr] of [[k6a, lnr6], [k7d, lnr7], [skd, lnrS]] as const) {
+    await onAttached(ctx.db, { documentId: d.doc.docId, caseId: d.doc.caseId, personId: d.doc.personId, coverSheet: lnr, missing: ['Arbeidsavtale'] });
+    const followUp = (await ctx.db.query('SELECT follow_up_sheet FROM letters WHERE document_id = $1', [d.doc.docId])).rows[0].follow_up_sheet as string;
+    d.doc.markers.push({ name: 'letter cover sheet', value: followUp, category: 'meta', re: idRe(followUp) });
+  }
+  await sendLetters(ctx);
 
   // Deviations, corrections and queued jobs that name them. Deviation ids start high so that a
   // normalised answer ("avvik 700001") cannot be confused with a page number.

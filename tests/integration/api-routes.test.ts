@@ -91,6 +91,8 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', url: () => '/api/admin/models', ok: 'admin', forbidden: 'ops', bad: { url: '/api/admin/models?pageSize=0' } },
   { method: 'POST', url: () => '/api/admin/models/retrain', ok: 'admin', forbidden: 'sb4450' },
   { method: 'PUT', url: () => '/api/admin/models/active', ok: 'admin', forbidden: 'ops', body: { version: 0 }, bad: { body: { version: -1 } } },
+  { method: 'GET', url: (i) => `/api/documents/${i.doc}/letters`, ok: 'sb4450', forbidden: 'status', notFound: '/api/documents/JP999999/letters', bad: { url: '/api/documents/x/letters' } },
+  { method: 'GET', url: (i) => `/api/documents/${i.doc}/letters/1/pdf`, ok: 'sb4450', forbidden: 'admin', notFound: '/api/documents/JP999999/letters/1/pdf', bad: { url: `/api/documents/JP1/letters/0/pdf` } },
   { method: 'POST', url: () => '/api/foersteside', ok: 'ops', forbidden: 'status', body: { tema: 'DAG' }, bad: { body: { tema: 'dagpenger' } } },
   { method: 'GET', url: (i) => `/api/foersteside/${i.sheet}`, ok: 'ops', forbidden: 'status', notFound: `/api/foersteside/${makeLoepenummer(new Date('2020-01-02'), 7)}`, bad: { url: '/api/foersteside/123' } },
   { method: 'GET', url: (i) => `/api/foersteside/${i.sheet}/pdf`, ok: 'sb4450', forbidden: 'status', notFound: `/api/foersteside/${makeLoepenummer(new Date('2020-01-02'), 7)}/pdf`, bad: { url: '/api/foersteside/x/pdf' } },

@@ -33,6 +33,9 @@ export async function identifyJob(ctx: Context, { documentId }: DocumentJob): Pr
       meta: sheet ? { tema: sheet.tema, formNumber: sheet.formNumber, followUp: sheet.followUp, personId: sheet.personId, attachments: sheet.attachments, title: sheet.title } : null,
     };
   }
+  // The cover sheet's attachments are checked against every page's full text (a missing one means a
+  // letter to the person): with pages still unread on the header fast path, wait; the last page read starts identify again (NEXT: ocr → identify).
+  if (coverSheet?.meta?.attachments.length && pages.some((p) => !p.ocrAt)) return { kind: 'wait', for: 'ocr' };
   // One register query for every id the text could hold; the identification itself stays pure.
   const known = await ctx.persons.lookup(possibleIds(text.join('\n')));
   // The content classifier in force (issue 13: retrained from the corrections, or the shipped one).

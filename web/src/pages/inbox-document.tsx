@@ -4,6 +4,7 @@ import { api, type Me } from '../api.ts';
 import { AppLink, Loading, ProtectionTag, useData } from '../components.tsx';
 import { dateTime, kind, tema, TEMA_NAVN } from '../format.ts';
 import { PagesWithText, type DocumentView } from './document-parts.tsx';
+import { LettersPanel } from './letters.tsx';
 
 const REASONS: Record<string, string> = { 'wrong-tema': 'Feil tema', 'wrong-unit': 'Feil enhet', 'wrong-person': 'Feil bruker', other: 'Annet' };
 const PURPOSE = 'saksbehandling';
@@ -70,6 +71,7 @@ export function InboxDocumentPage({ me, unitId, id }: { me: Me; unitId: string; 
           <Button variant="secondary" onClick={() => setReturning(true)}>Send tilbake som feilrutet</Button>
         </HStack>
       )}
+      {!returned && <LettersPanel documentId={id} purpose={PURPOSE} unitPath={`/innboks/${unitId}`} />}
       {!returned && <PagesWithText doc={doc} purpose={PURPOSE} />}
       <Modal open={returning} onClose={() => setReturning(false)} header={{ heading: 'Send tilbake som feilrutet' }} width="medium">
         <Modal.Body>

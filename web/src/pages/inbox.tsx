@@ -107,10 +107,14 @@ export function InboxPage({ me, unitId }: { me: Me; unitId?: string }) {
                     <Table.DataCell>{d.formNumber ?? '—'}{d.title ? <BodyShort size="small" className="muted">{d.title}</BodyShort> : null}</Table.DataCell>
                     <Table.DataCell>{kind(d.kind)}</Table.DataCell>
                     <Table.DataCell>{d.personId ?? '—'}</Table.DataCell>
-                    <Table.DataCell>{d.missingAttachment
+                    <Table.DataCell>{d.letter?.sentAt && d.letter.waitingFor > 0
+                      ? <Tag size="small" variant="warning" title={d.missingAttachments.join(', ')}>Brev sendt, venter på {d.letter.waitingFor} vedlegg</Tag>
+                      : d.missingAttachment
                       ? <Tag size="small" variant="warning" title={d.missingAttachments.length ? d.missingAttachments.join(', ') : d.expectedAttachment ?? ''}>
                           Mangler vedlegg{d.missingAttachments.length ? `: ${d.missingAttachments.join(', ')}` : ''}
                         </Tag>
+                      : d.letter && d.letter.waitingFor === 0
+                      ? <Tag size="small" variant="success">Ettersendte vedlegg mottatt</Tag>
                       : '—'}</Table.DataCell>
                     <Table.DataCell>{d.takenAt ? <Tag size="small" variant="success">Tatt av {d.takenBy}</Tag> : <Tag size="small" variant="info">Ny</Tag>}</Table.DataCell>
                   </Table.Row>
