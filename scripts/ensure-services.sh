@@ -42,7 +42,8 @@ fi
 
 # --- Fonts (sample scans are rendered with DejaVu; the independent evaluation set, npm run
 # eval:independent, with Debian's other font packages so that it shares no face with them) ----
-if ! fc-list 2>/dev/null | grep -qi "DejaVu Sans"; then apt_install fonts-dejavu-core fontconfig; fi
+# (grep without -q: with pipefail, fc-list killed by SIGPIPE would fail the test and reinstall every run)
+if ! fc-list 2>/dev/null | grep -i "DejaVu Sans" >/dev/null; then apt_install fonts-dejavu-core fontconfig; fi
 ie_fonts=""
 [ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || ie_fonts="$ie_fonts fonts-liberation"
 [ -f /usr/share/fonts/truetype/freefont/FreeSerif.ttf ] || ie_fonts="$ie_fonts fonts-freefont-ttf"
