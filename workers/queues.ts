@@ -52,15 +52,17 @@ export class Queues {
    */
   async enqueue<S extends Stage>(stage: S, data: JobData[S], run = 1): Promise<void> {
     const pageNo = 'pageNo' in data ? (data as { pageNo: number }).pageNo : 0;
-    const add = this.byStage[stage].add(stage, data, {
-      jobId: jobIdOf({ documentId: data.documentId, stage, pageNo }, run),
+    const queue = this.byStage[stage];
+    const jobId = jobIdOf({ documentId: data.documentId, stage, pageNo }, run);
+    const add = this.clearFinished(queue, jobId).then(() => queue.add(stage, data, {
+      jobId,
       attempts: OUTAGE_ATTEMPTS,
       backoff: { type: CAPPED_BACKOFF, delay: this.config.JOB_BACKOFF_MS },
       removeOnComplete: { age: 24 * 3600, count: 100_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
       // Pages 1-2 route the document: their full-text jobs go before every later page's.
       ...(stage === 'ocr' && ocrPriority(pageNo) ? { priority: ocrPriority(pageNo) } : {}),
-    });
+    }));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis did not take the job within ${this.config.ENQUEUE_TIMEOUT_MS} ms`)), this.config.ENQUEUE_TIMEOUT_MS);
@@ -71,6 +73,16 @@ export class Queues {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * An open step never has a finished job under its id (a step opened again gets the next run's
+   * id), so a finished one is another database's: a database made anew on the same Redis prefix
+   * starts again at JP1, and BullMQ would take the add for a duplicate and never run the step.
+   */
+  private async clearFinished(queue: Queue, jobId: string): Promise<void> {
+    const state = await queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed') await queue.remove(jobId);
   }
 
   async counts(): Promise<Record<Stage, Record<string, number>>> {
