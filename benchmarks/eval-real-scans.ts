@@ -19,6 +19,7 @@ import { extractPages } from '../pipeline/pages/extract-pages.ts';
 import { toGrey } from '../pipeline/pages/normalise.ts';
 import { UnreadablePageError } from '../pipeline/pages/page-image.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
+import { wordRecall } from './text-accuracy.ts';
 
 const DIR = path.join(ROOT, 'fixtures', 'real-scans');
 const { values } = parseArgs({
@@ -90,22 +91,7 @@ if (values.one) {
   process.exit(0);
 }
 
-const tokens = (s: string) => s.toLowerCase().normalize('NFC').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 2);
-/** Share of the true text's words found in the OCR text (each found word used once). */
-function recall(truth: string, got: string): number {
-  const bag = new Map<string, number>();
-  for (const w of tokens(got)) bag.set(w, (bag.get(w) ?? 0) + 1);
-  const want = tokens(truth);
-  let hit = 0;
-  for (const w of want) {
-    const n = bag.get(w) ?? 0;
-    if (n > 0) {
-      hit++;
-      bag.set(w, n - 1);
-    }
-  }
-  return want.length ? hit / want.length : 0;
-}
+const recall = wordRecall;
 
 const files = readFileSync(path.join(DIR, 'README.md'), 'utf8').match(/[\w-]+\.(?:pdf|png)/g)!.filter((f, i, a) => a.indexOf(f) === i);
 const linn = readFileSync(path.join(DIR, 'linn.txt'), 'utf8');

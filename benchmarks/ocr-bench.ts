@@ -28,7 +28,7 @@ import { readUprightPage, uprightPage } from '../pipeline/ocr/upright.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
 import { loadReference } from '../pipeline/reference.ts';
 import { personRegister } from '../storage/seed/person-register.ts';
-import { characterAccuracy } from './text-accuracy.ts';
+import { characterAccuracy, wordRecall } from './text-accuracy.ts';
 import sharp from 'sharp';
 
 const { values } = parseArgs({
@@ -425,21 +425,6 @@ function median(xs: number[]): number {
 }
 
 /** Share of the known text's words found in the output (each found word used once). */
-function wordRecall(truth: string, got: string): number {
-  const tokens = (t: string) => t.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
-  const bag = new Map<string, number>();
-  for (const w of tokens(got)) bag.set(w, (bag.get(w) ?? 0) + 1);
-  const want = tokens(truth);
-  let hit = 0;
-  for (const w of want) {
-    const n = bag.get(w) ?? 0;
-    if (n > 0) {
-      hit++;
-      bag.set(w, n - 1);
-    }
-  }
-  return want.length ? hit / want.length : 0;
-}
 
 /** Wall time of the native CLI on a tiny blank image: its process start and language data load (median of 5). */
 async function startCost(langs: string): Promise<number> {

@@ -114,3 +114,21 @@ export function characterAccuracy(truth: string, output: string): Accuracy {
     plain: chars ? Math.max(0, 1 - plainErrors / chars) : 1,
   };
 }
+
+const wordsOf = (s: string) => s.toLowerCase().normalize('NFC').split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 2);
+
+/** Share of the true text's words (two letters or more) found in the OCR text, each found word used once. */
+export function wordRecall(truth: string, got: string): number {
+  const bag = new Map<string, number>();
+  for (const w of wordsOf(got)) bag.set(w, (bag.get(w) ?? 0) + 1);
+  const want = wordsOf(truth);
+  let hit = 0;
+  for (const w of want) {
+    const n = bag.get(w) ?? 0;
+    if (n > 0) {
+      hit++;
+      bag.set(w, n - 1);
+    }
+  }
+  return want.length ? hit / want.length : 0;
+}
