@@ -54,7 +54,7 @@ export class Queues {
     const pageNo = 'pageNo' in data ? (data as { pageNo: number }).pageNo : 0;
     const queue = this.byStage[stage];
     const jobId = jobIdOf({ documentId: data.documentId, stage, pageNo }, run);
-    const add = this.clearFinished(queue, jobId).then(() => queue.add(stage, data, {
+    const add = this.clearFinished(queue, jobId).then(() => this.byStage[stage].add(stage, data, {
       jobId,
       attempts: OUTAGE_ATTEMPTS,
       backoff: { type: CAPPED_BACKOFF, delay: this.config.JOB_BACKOFF_MS },
