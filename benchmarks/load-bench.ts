@@ -21,13 +21,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createContext } from '../app/context.ts';
+import { dropBenchRun } from './bench-run.ts';
 import { claimPages } from '../fixtures/claim-content.ts';
 import { toPdf } from '../fixtures/documents.ts';
 import { flateBombPdf, hugeTiff, longPdf } from '../fixtures/hostile.ts';
@@ -262,18 +262,4 @@ for (const p of procs) p.child.kill('SIGTERM');
 await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
 await ctx.close();
 await db.end();
-const redis = new Redis(config.REDIS_URL);
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-  if (keys.length) await redis.unlink(...keys);
-  cursor = next;
-} while (cursor !== '0');
-await redis.quit();
-const admin = new URL(dbUrl);
-admin.pathname = '/postgres';
-const c = new pg.Client({ connectionString: admin.toString() });
-await c.connect();
-await c.query(`DROP DATABASE IF EXISTS "intake_bench_load_${id}" WITH (FORCE)`);
-await c.end();
-await rm(storeDir, { recursive: true, force: true });
+await dropBenchRun({ redisUrl: config.REDIS_URL, prefix: prefix, dbUrl, database: `intake_bench_load_${id}`, storeDir });

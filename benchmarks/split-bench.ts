@@ -8,16 +8,15 @@
  *   npm run bench:split -- [--pages 2000] [--distinct 25] [--jpeg]
  */
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { deflateSync } from 'node:zlib';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PDFDocument, concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState } from 'pdf-lib';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { createContext } from '../app/context.ts';
+import { dropBenchRun } from './bench-run.ts';
 import { claimPages } from '../fixtures/claim-content.ts';
 import { renderPage } from '../fixtures/render-page.ts';
 import { navForms } from '../fixtures/sample-batch.ts';
@@ -105,18 +104,4 @@ const result = {
 console.log(JSON.stringify(result));
 
 await ctx.close();
-const redis = new Redis(config.REDIS_URL);
-let cursor = '0';
-do {
-  const [next, keys] = await redis.scan(cursor, 'MATCH', `bench_split_${id}:*`, 'COUNT', 1000);
-  if (keys.length) await redis.unlink(...keys);
-  cursor = next;
-} while (cursor !== '0');
-await redis.quit();
-const admin = new URL(dbUrl);
-admin.pathname = '/postgres';
-const c = new pg.Client({ connectionString: admin.toString() });
-await c.connect();
-await c.query(`DROP DATABASE IF EXISTS "intake_bench_split_${id}" WITH (FORCE)`);
-await c.end();
-await rm(storeDir, { recursive: true, force: true });
+await dropBenchRun({ redisUrl: config.REDIS_URL, prefix: `bench_split_${id}`, dbUrl, database: `intake_bench_split_${id}`, storeDir });
