@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { readPageMarks } from '../../pipeline/foersteside/barcode.ts';
 import type { CoverSheet } from '../../pipeline/foersteside/cover-sheet.ts';
 import { makeLoepenummer } from '../../pipeline/foersteside/loepenummer.ts';
 import { deadlineFrom, LETTER_TEXTS_FILE, letterTexts, longDate, missingAttachmentsLetter, parseTexts, type MissingAttachmentsInput } from '../../pipeline/letters/content.ts';
+import fontkit from '@pdf-lib/fontkit';
 import { renderLetterPdf } from '../../pipeline/letters/render.ts';
 import { openPdfjs } from '../../pipeline/pages/pdf-render.ts';
 import sharp from 'sharp';
@@ -106,5 +107,19 @@ describe('letter about missing attachments: PDF', () => {
   it('is the same file every time it is made from the same letter', async () => {
     const args = { content: missingAttachmentsLetter(input('nn')), coverSheet: sheet('nn', ['Arbeidsavtale']), createdAt: new Date('2026-12-03T09:05:00Z') };
     expect((await renderLetterPdf(args)).equals(await renderLetterPdf(args))).toBe(true);
+  });
+
+  it('parses the font once per process, and a letter made with the kept font is the file a fresh parse makes', async () => {
+    const args = (language: 'nb' | 'nn' | 'en', missing: string[]) => ({ content: missingAttachmentsLetter(input(language, missing)), coverSheet: sheet(language, missing), createdAt: new Date('2026-12-03T09:05:00Z') });
+    await renderLetterPdf(args('nb', ['Arbeidsavtale']));
+    const parse = vi.spyOn(fontkit, 'create');
+    // Letters with other glyphs in between: what one letter's subset took must not leak into the next.
+    const en = await renderLetterPdf(args('en', ['Payslips']));
+    await renderLetterPdf(args('nn', ['Lønnsslipper for de siste tre månedene', 'Æ Ø Å']));
+    const nb = await renderLetterPdf(args('nb', ['Arbeidsavtale']));
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
+    expect(nb.equals(await renderLetterPdf(args('nb', ['Arbeidsavtale']), fontkit))).toBe(true);
+    expect(en.equals(await renderLetterPdf(args('en', ['Payslips']), fontkit))).toBe(true);
   });
 });
