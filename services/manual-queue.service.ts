@@ -1,6 +1,5 @@
 import { DOCUMENT_KINDS, type DocumentKind } from '../schemas/reference.ts';
 import { inTransaction } from '../storage/db/pool.ts';
-import { findOrOpenCase } from '../storage/repositories/cases.repository.ts';
 import { addCorrection, type CorrectedField } from '../storage/repositories/corrections.repository.ts';
 import { documentFacts } from '../storage/repositories/document-access.repository.ts';
 import { getDocument, type DocumentRow } from '../storage/repositories/documents.repository.ts';
@@ -15,6 +14,7 @@ import { isSpecialCaseworker, isStrictlyConfidential, mayHandleManual, mayKnowOf
 import { recordLookup } from './audit.service.ts';
 import { buildView, policiesOf, type DocumentView } from './document.service.ts';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors.ts';
+import { caseForDocument, onAttached, sendLetters } from './letters.service.ts';
 import { manualReasonNb } from './reason-text.ts';
 import { paged, type Page, type Paged } from './paging.ts';
 import { decideRoute, goesToMailRoom, routedEvents } from './routing-actions.ts';
@@ -146,7 +146,8 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
   }
   const unitText = (ids: string[]) => ids.map((u) => `${u} ${ctx.directory.unit(u)?.name ?? ''}`.trim()).join(' og ');
 
-  return withTransitions(ctx, async (tx, apply) => {
+  let sendAfter = false;
+  const result = await withTransitions(ctx, async (tx, apply) => {
     await stillManual(tx, id);
     const doc = (await getDocument(tx, id))!;
     const changes: Array<[CorrectedField, string | null, string | null]> = [
@@ -158,7 +159,8 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
       await addCorrection(tx, { documentId: id, field, machineValue: machine, correctedValue: corrected, correctedBy: actor.user.id });
       corrections++;
     }
-    const { case: sak, opened } = await findOrOpenCase(tx, r.personId, r.tema);
+    // As attach does: a follow-up behind a letter's cover sheet goes to the case that sheet names.
+    const { case: sak, opened } = await caseForDocument(tx, { personId: r.personId, tema: r.tema, classification: doc.classification });
     const facts = (await documentFacts(tx, [id])).get(id)!;
     let decision = await decideRoute(ctx, tx, { tema: r.tema, kind: r.kind, personId: r.personId }, facts.activeUnits);
     if (chosen) {
@@ -178,7 +180,13 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
     }
     const toMailRoom = goesToMailRoom(decision);
     await appendEvent(tx, id, 'manual-resolved', { by: actor.user.id, corrections });
-    await appendEvent(tx, id, 'attached', { caseId: sak.id, opened, tema: r.tema });
+    // What the cover sheet listed and the envelope lacked: flagged and a letter queued to the person the operator set,
+    // exactly as for a claim attached by the pipeline (a follow-up behind a letter's sheet ticks items off instead).
+    const c = doc.classification as { coverSheet?: string | null; missingAttachments?: string[] } | null;
+    const missing = c?.coverSheet && c.missingAttachments?.length ? c.missingAttachments : [];
+    const { flagged, followUpTo, letterQueued } = await onAttached(tx, { documentId: id, caseId: sak.id, personId: r.personId, coverSheet: c?.coverSheet ?? null, missing });
+    sendAfter = letterQueued;
+    await appendEvent(tx, id, 'attached', { caseId: sak.id, opened, tema: r.tema, ...(flagged.length ? { missingAttachments: flagged } : {}), ...(followUpTo ? { followUpTo } : {}) });
     // The person's reading is the route stage done again: the lifecycle stamps it and starts the archive if it is still to come.
     await apply({ documentId: id, stage: 'route', pageNo: 0 }, {
       kind: 'done',
@@ -197,6 +205,9 @@ export async function resolveManual(ctx: Ctx, actor: Actor, id: string, r: Resol
       units: toMailRoom ? [] : decision.destinations.map((d) => ({ unitId: d.unitId, name: ctx.directory.unit(d.unitId)?.name ?? '' })),
     };
   });
+  // After the commit, as attach does; never throws (an unsent letter waits for the sweep).
+  if (sendAfter) await sendLetters(ctx, id);
+  return result;
 }
 
 /** Pages from `fromPage` on become a document of their own, still in the manual queue. */

@@ -69,14 +69,14 @@ async function splitDocument(pages: string[], opts: { headerOnly?: boolean; cove
   });
 }
 
-/** A document as identify leaves it: read, its cover sheet known, `missing` of the sheet's list not found in it. */
-async function identified(person: RegisterPerson, sheet: string, missing: string[]): Promise<string> {
+/** A document as identify leaves it: read, its cover sheet known, `missing` of the sheet's list not found in it (person null: not identified). */
+async function identified(person: RegisterPerson | null, sheet: string, missing: string[]): Promise<string> {
   const id = await splitDocument(['Førsteside', 'Søknad']);
   const s = (await getCoverSheet(ctx.db, sheet))!;
   await inTransaction(ctx.db, (tx) => applyOutcome(tx, { documentId: id, stage: 'identify', pageNo: 0 }, {
     kind: 'done',
     fields: {
-      tema: s.tema, documentKind: s.followUp ? 'attachment' : 'claim', personId: person.id, confidence: 0.99, formNumber: s.formNumber ?? null, title: s.title,
+      tema: s.tema, documentKind: s.followUp ? 'attachment' : 'claim', personId: person?.id ?? null, confidence: 0.99, formNumber: s.formNumber ?? null, title: s.title,
       classification: { coverSheet: sheet, missingAttachments: missing, reasons: [] },
     },
   }));
@@ -233,6 +233,44 @@ describe('the letter about missing attachments', () => {
     // The background sweep hands it over with the real adapter.
     await runDeviationSweep(ctx);
     expect((await letterRows(id))[0]).toMatchObject({ status: 'sent', channel: 'print', last_error: null });
+  });
+
+  it('a claim the mail room resolves by hand gets its letter, to the person the operator set, as an attached one does', async () => {
+    const person = people[6]!;
+    // The cover sheet names nobody, and the text's id could not be read: the claim waits in the manual queue.
+    const { sheet } = await orderCoverSheet(ctx, { tema: 'DAG', formNumber: 'NAV 04-01.03', attachments: TWO, language: 'nb' }, 'sb4450');
+    const id = await identified(null, sheet.loepenummer, TWO);
+    await attach(id);
+    await runStage(ctx, 'route', { documentId: id });
+    expect((await getDocument(ctx.db, id))!.status).toBe('manual');
+    expect(await letterRows(id)).toEqual([]);
+
+    const res = await app.inject({ method: 'POST', url: `/api/manual/${id}/resolve`, headers: await as('ops'), payload: { personId: person.id, tema: 'DAG', formNumber: 'NAV 04-01.03', kind: 'claim' } });
+    expect(res.statusCode).toBe(200);
+    const caseOf = (await getDocument(ctx.db, id))!.caseId;
+    expect(caseOf).toBe(res.json().caseId);
+    const rows = await letterRows(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'sent', channel: 'print', language: 'nb', items: TWO, case_id: caseOf });
+    // The ettersendelse sheet is the operator's person's, bound to the case the document went to.
+    expect(await getCoverSheet(ctx.db, rows[0].follow_up_sheet)).toMatchObject({ followUp: true, personId: person.id, attachments: TWO, tema: 'DAG' });
+    expect((await ctx.db.query('SELECT case_id, follow_up_to FROM foersteside WHERE loepenummer = $1', [rows[0].follow_up_sheet])).rows[0]).toEqual({ case_id: caseOf, follow_up_to: id });
+    expect((await ctx.db.query('SELECT attachment FROM case_missing_attachments WHERE document_id = $1 ORDER BY attachment', [id])).rows.map((r) => r.attachment)).toEqual([...TWO].sort());
+    const events = (await listEvents(ctx.db, [id])).map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(['manual-resolved', 'letter-queued', 'letter-sent']));
+    expect(await ctx.store.exists(`outbox/print/L${rows[0].id}.pdf`)).toBe(true);
+
+    // Its follow-up, also resolved by hand, goes to that case and ticks the items off.
+    const back = await identified(null, rows[0].follow_up_sheet, []);
+    await attach(back);
+    await runStage(ctx, 'route', { documentId: back });
+    expect((await getDocument(ctx.db, back))!.status).toBe('manual');
+    const r2 = await app.inject({ method: 'POST', url: `/api/manual/${back}/resolve`, headers: await as('ops'), payload: { personId: person.id, tema: 'DAG', formNumber: 'NAV 04-01.03', kind: 'attachment' } });
+    expect(r2.statusCode).toBe(200);
+    expect((await getDocument(ctx.db, back))!.caseId).toBe(caseOf);
+    expect(await letterRows(back)).toEqual([]);
+    const list = (await app.inject({ method: 'GET', url: `/api/documents/${id}/letters`, headers: await as('sb4450') })).json();
+    expect(list.letters[0]).toMatchObject({ waitingFor: 0 });
   });
 
   it('identify judges a cover sheet\'s attachments on the full text: on the header fast path it waits for every page (no letter about an attachment that came)', async () => {
