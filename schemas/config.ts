@@ -107,6 +107,11 @@ const ConfigSchema = z.object({
   AVSTEMMING_CRON: z.string().default('0 7 * * 1-5'),
   /** When the classifier is retrained from the mail room's corrections (cron, Europe/Oslo): 02:30 on Sundays. Empty: by hand only. */
   LEARNING_CRON: z.string().default('30 2 * * 0'),
+  /** Hand-overs of a letter to the letter adapter before it is given up as failed (shown to administrators). */
+  LETTER_MAX_ATTEMPTS: intString(6, 1, 100),
+  /** Wait after a letter's first failed hand-over, in minutes; doubled after each further one, at most LETTER_RETRY_MAX_MINUTES. */
+  LETTER_RETRY_BASE_MINUTES: intString(5, 0, 1440),
+  LETTER_RETRY_MAX_MINUTES: intString(240, 0, 10_080),
   /** The ceiling of wrong automatic decisions the learnt thresholds hold, per field and tema (0.005 = 0.5 %). */
   LEARNING_ERROR_CEILING: z.coerce.number().gt(0).lt(0.5).default(0.005),
   NODE_ENV: z.string().optional(),

@@ -2,13 +2,13 @@ import { missingAttachmentsLetter, deadlineFrom } from '../pipeline/letters/cont
 import { renderLetterPdf } from '../pipeline/letters/render.ts';
 import { inTransaction } from '../storage/db/pool.ts';
 import { findOrOpenCase, getCase, type CaseRow } from '../storage/repositories/cases.repository.ts';
-import { documentFacts } from '../storage/repositories/document-access.repository.ts';
+import { documentFacts, strictlyConfidentialIds } from '../storage/repositories/document-access.repository.ts';
 import { getDocument, type DocumentRow } from '../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../storage/repositories/events.repository.ts';
 import { createCoverSheet, flagMissingAttachments, getCoverSheet } from '../storage/repositories/foersteside.repository.ts';
 import {
-  bindFollowUpSheet, claimLetter, closeMissingAttachmentDeviation, deadlineDays, followUpBinding, getLetter, hasLetter, insertLetter,
-  lettersOf, markLetterFailed, markLetterSent, stillMissing, unsentLetterIds, type LetterState,
+  bindFollowUpSheet, claimLetter, closeMissingAttachmentDeviation, deadlineDays, failedLetters, followUpBinding, getLetter, hasLetter, insertLetter,
+  lettersOf, markLetterFailed, markLetterSent, requeueLetter, stillMissing, unsentLetterIds, type LetterRow, type LetterState, type RetryPolicy,
 } from '../storage/repositories/letters.repository.ts';
 import { recordArrival } from '../storage/repositories/missing-attachments.repository.ts';
 import { DEFAULT_DEADLINE_DAYS } from '../storage/repositories/missing-attachments.repository.ts';
@@ -16,9 +16,10 @@ import type { Queryable } from '../storage/repositories/queryable.ts';
 import { folderOutbox } from '../storage/letter-outbox/folder-outbox.ts';
 import type { LetterOutbox } from '../storage/letter-outbox/letter-outbox.ts';
 import type { Context } from '../app/context.ts';
-import { isStrictlyConfidential, type Actor } from './access.service.ts';
+import { isStrictlyConfidential, requireRole, type Actor } from './access.service.ts';
 import { authorizeContent } from './document.service.ts';
-import { NotFoundError } from './errors.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
+import { paged, type Page, type Paged } from './paging.ts';
 
 /**
  * The letter about missing attachments (issue 13, part 3), end to end:
@@ -97,11 +98,15 @@ async function queueLetter(tx: Queryable, documentId: string, caseId: string, pe
   return true;
 }
 
-type SendCtx = Pick<Context, 'db' | 'store' | 'reference' | 'log'>;
+type SendCtx = Pick<Context, 'db' | 'store' | 'reference' | 'log' | 'config'>;
+
+const retryPolicy = (c: Context['config']): RetryPolicy => ({ maxAttempts: c.LETTER_MAX_ATTEMPTS, baseMinutes: c.LETTER_RETRY_BASE_MINUTES, maxWaitMinutes: c.LETTER_RETRY_MAX_MINUTES });
 
 /**
- * Hands queued letters to the adapter (those of one document, or all): render, store, send, mark
- * sent. Never throws: a letter that fails stays queued for the next try. Returns how many went.
+ * Hands due letters to the adapter (those of one document, or all): render, store, send, mark
+ * sent. Never throws. A letter that fails waits (doubling from LETTER_RETRY_BASE_MINUTES) and is
+ * tried again by the sweep; after LETTER_MAX_ATTEMPTS it is failed: kept, on the document's
+ * timeline and in the administrators' list, tried again only when one of them asks. Returns how many went.
  */
 export async function sendLetters(ctx: SendCtx, documentId: string | null = null, outbox: LetterOutbox = folderOutbox(ctx.store)): Promise<{ sent: number; failed: number }> {
   let sent = 0;
@@ -139,8 +144,12 @@ export async function sendLetters(ctx: SendCtx, documentId: string | null = null
     } catch (err) {
       failed++;
       // Ids and the error's kind only: an adapter's message could quote what it was given.
-      ctx.log.warn({ letterId: letter.id, documentId: letter.documentId, err: (err as Error).name }, 'letter not sent; it stays queued');
-      await markLetterFailed(ctx.db, letter.id, (err as Error).name || 'Error').catch(() => {});
+      ctx.log.warn({ letterId: letter.id, documentId: letter.documentId, err: (err as Error).name, attempts: letter.attempts }, 'letter not sent; it stays queued');
+      const after = await markLetterFailed(ctx.db, letter.id, (err as Error).name || 'Error', retryPolicy(ctx.config)).catch(() => null);
+      if (after?.status === 'failed') {
+        ctx.log.error({ letterId: letter.id, documentId: letter.documentId, attempts: after.attempts }, 'letter given up after its last attempt; an administrator must send it again');
+        await appendEvent(ctx.db, letter.documentId, 'letter-failed', { letterId: letter.id, attempts: after.attempts }).catch(() => {});
+      }
     }
   }
   return { sent, failed };
@@ -149,9 +158,12 @@ export async function sendLetters(ctx: SendCtx, documentId: string | null = null
 export interface LetterView {
   id: number;
   language: 'nb' | 'nn' | 'en';
-  status: 'queued' | 'sending' | 'sent';
+  status: 'queued' | 'sending' | 'sent' | 'failed';
   createdAt: string;
   sentAt: string | null;
+  /** Hand-overs tried, and when a failed letter was given up. */
+  attempts: number;
+  failedAt: string | null;
   deadline: string;
   followUpSheet: string;
   items: Array<{ name: string; arrivedIn: string | null }>;
@@ -161,6 +173,7 @@ export interface LetterView {
 
 const view = (l: LetterState): LetterView => ({
   id: l.id, language: l.language, status: l.status, createdAt: l.createdAt.toISOString(), sentAt: l.sentAt?.toISOString() ?? null,
+  attempts: l.attempts, failedAt: l.failedAt?.toISOString() ?? null,
   deadline: l.deadline.toISOString(), followUpSheet: l.followUpSheet, items: l.itemStates,
   waitingFor: l.itemStates.filter((i) => !i.arrivedIn).length,
 });
@@ -187,4 +200,59 @@ export async function letterSummaries(q: Queryable, documentIds: string[]): Prom
   const out = new Map<string, { sentAt: string | null; waitingFor: number }>();
   for (const l of await lettersOf(q, documentIds)) out.set(l.documentId, { sentAt: l.sentAt?.toISOString() ?? null, waitingFor: l.itemStates.filter((i) => !i.arrivedIn).length });
   return out;
+}
+
+export interface FailedLetterView {
+  id: number;
+  documentId: string;
+  caseId: string;
+  language: 'nb' | 'nn' | 'en';
+  items: number;
+  attempts: number;
+  /** What went wrong, in words (the error's kind only: the adapter's message could quote the person). */
+  reason: string;
+  createdAt: string;
+  failedAt: string;
+}
+
+/** Letters given up after their last attempt, for administrators: strictly confidential documents' letters are not listed. */
+export async function listFailedLetters(ctx: Pick<Context, 'db'>, actor: Actor, page: Page): Promise<Paged<FailedLetterView>> {
+  requireRole(actor, 'admin');
+  const { rows, total } = await failedLetters(ctx.db, true, page.sql.limit, page.sql.offset);
+  return paged(rows.map((l) => ({
+    id: l.id, documentId: l.documentId, caseId: l.caseId, language: l.language, items: l.items.length, attempts: l.attempts,
+    reason: `Brevet kunne ikke leveres til utsending etter ${l.attempts} forsøk${l.lastError ? ` (feiltype ${l.lastError})` : ''}. Sjekk brevtjenesten og send brevet på nytt.`,
+    createdAt: l.createdAt.toISOString(), failedAt: (l.failedAt ?? l.createdAt).toISOString(),
+  })), total, page);
+}
+
+/**
+ * An administrator sends a failed letter again: back to the queue with its attempts starting over, tried at once.
+ * A strictly confidential document's letter is not theirs to see: it is "not found" as if it did not exist
+ * (NAV Vikafossen sends those again from the document itself, retryDocumentLetter).
+ */
+export async function retryFailedLetter(ctx: SendCtx, actor: Actor, letterId: number): Promise<{ id: number; status: LetterView['status'] }> {
+  requireRole(actor, 'admin');
+  const letter = await getLetter(ctx.db, letterId);
+  const hidden = letter ? (await strictlyConfidentialIds(ctx.db, [letter.documentId])).has(letter.documentId) : true;
+  if (!letter || hidden) throw new NotFoundError(`fant ikke brev ${letterId}`);
+  return requeueAndSend(ctx, actor, letter);
+}
+
+/** A caseworker who may read the document sends its failed letter again (the access is recorded like a read). */
+export async function retryDocumentLetter(ctx: SendCtx & ReadCtx, actor: Actor, documentId: string, letterId: number, purpose?: string): Promise<{ id: number; status: LetterView['status'] }> {
+  await authorizeContent(ctx, actor, documentId, 'letter:retry', purpose);
+  const letter = await getLetter(ctx.db, letterId);
+  if (!letter || letter.documentId !== documentId) throw new NotFoundError(`dokument ${documentId} har ikke brev ${letterId}`);
+  return requeueAndSend(ctx, actor, letter);
+}
+
+async function requeueAndSend(ctx: SendCtx, actor: Actor, letter: LetterRow): Promise<{ id: number; status: LetterView['status'] }> {
+  if (letter.status !== 'failed') throw new ConflictError(letter.status === 'sent' ? `brev ${letter.id} er allerede sendt` : `brev ${letter.id} står allerede i kø for sending`);
+  await inTransaction(ctx.db, async (tx) => {
+    if (!(await requeueLetter(tx, letter.id, actor.user.id))) throw new ConflictError(`brev ${letter.id} er nettopp sendt på nytt av noen andre`);
+    await appendEvent(tx, letter.documentId, 'letter-requeued', { letterId: letter.id, by: actor.user.id });
+  });
+  await sendLetters(ctx, letter.documentId);
+  return { id: letter.id, status: (await getLetter(ctx.db, letter.id))!.status };
 }

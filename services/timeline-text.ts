@@ -23,6 +23,8 @@ export function describeEventNb(type: string, detail: Record<string, any>, unitN
     case 'page-needs-manual': return `Side ${d.pageNo} kunne ikke leses innen tidsgrensen: til manuell behandling`;
     case 'letter-queued': return `Brev om ${d.items} manglende vedlegg laget, med førsteside for ettersendelse ${d.followUpSheet}`;
     case 'letter-sent': return `Brev sendt til bruker: venter på ${d.items} vedlegg`;
+    case 'letter-failed': return `Brevet kunne ikke leveres til utsending etter ${d.attempts} forsøk og er stanset: en administrator må sende det på nytt`;
+    case 'letter-requeued': return 'Brevet er lagt i kø for sending på nytt av en administrator';
     case 'attachments-arrived': return `${d.arrived} vedlegg kom med ettersendelsen ${d.in}${d.remaining ? `, venter fortsatt på ${d.remaining}` : ': alle vedlegg er kommet'}`;
     case 'follow-up-received': return `Ettersendelse til ${d.to}: ${d.arrived} vedlegg krysset av${d.remaining ? `, ${d.remaining} mangler fortsatt` : ''}`;
     case 'taken': return `Tatt til behandling (mottatt) av ${unit(d.unitId)}`;

@@ -5,6 +5,7 @@ import { listTrainingCorrections } from '../../services/admin.service.ts';
 import { activePolicyView, loadPolicy, policyFiles, policyHistory, policyVersions, switchPolicy } from '../../services/policy.service.ts';
 import { adminListUsers, adminSaveUser } from '../../services/users.service.ts';
 import { modelsView, retrainNow, rollbackModel } from '../../services/learning.service.ts';
+import { listFailedLetters, retryFailedLetter, type FailedLetterView } from '../../services/letters.service.ts';
 import { actorOf, only } from '../auth/plugin.ts';
 import { ModelsBody, RetrainBody } from './bodies.ts';
 import { ActivePolicyBody, CorrectionBody, LoadPolicyBody, LookupBody, paged, PolicyFileBody, PolicySwitchBody, PolicyVersionBody, UserBody } from './bodies.ts';
@@ -17,6 +18,12 @@ const UserInput = z.object({
   active: z.boolean().default(true),
 });
 const UserId = z.string().regex(/^[A-Za-z0-9_.-]{2,100}$/);
+
+const FailedLetterBody = z.object({
+  id: z.number().int(), documentId: z.string(), caseId: z.string(), language: z.enum(['nb', 'nn', 'en']),
+  items: z.number().int().describe('missing attachments the letter names'), attempts: z.number().int(),
+  reason: z.string().describe('what went wrong, in Norwegian'), createdAt: z.string(), failedAt: z.string(),
+}) satisfies z.ZodType<FailedLetterView>;
 
 const LoadPolicy = z.object({
   policy: z.record(z.string(), z.unknown()).optional().describe('a routing policy document (validated with PolicySchema)'),
@@ -109,6 +116,23 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
       security: bearerAuth, response: { 200: RetrainBody, ...errors },
     },
   }, async (req) => retrainNow(ctx, actorOf(req)));
+
+  app.get('/api/admin/letters/failed', {
+    config,
+    schema: {
+      tags, summary: 'Letters to persons given up after their last hand-over attempt (LETTER_MAX_ATTEMPTS); strictly confidential documents\' letters are not listed',
+      security: bearerAuth, querystring: PageQuery, response: { 200: paged(FailedLetterBody), ...errors },
+    },
+  }, async (req) => listFailedLetters(ctx, actorOf(req), pageOf(req.query)));
+
+  app.post('/api/admin/letters/:id/retry', {
+    config,
+    schema: {
+      tags, summary: 'Sends a failed letter again: back to the queue with its attempts starting over, tried at once', security: bearerAuth,
+      params: z.object({ id: z.coerce.number().int().min(1) }),
+      response: { 200: z.object({ id: z.number().int(), status: z.enum(['queued', 'sending', 'sent', 'failed']) }), ...errors },
+    },
+  }, async (req) => retryFailedLetter(ctx, actorOf(req), req.params.id));
 
   app.put('/api/admin/models/active', {
     config,

@@ -19,6 +19,8 @@ export function describeEvent(e: Pick<DocumentEvent, 'type' | 'detail'>, unitNam
     case 'page-needs-manual': return `page ${d.pageNo} could not be read within the time limit: left for a person`;
     case 'letter-queued': return `letter about ${d.items} missing attachment(s) made, with follow-up cover sheet ${d.followUpSheet}`;
     case 'letter-sent': return `letter sent to the person: waiting for ${d.items} attachment(s)`;
+    case 'letter-failed': return `letter could not be handed over after ${d.attempts} attempt(s): failed, waiting for an administrator`;
+    case 'letter-requeued': return 'failed letter queued again by an administrator';
     case 'attachments-arrived': return `${d.arrived} attachment(s) arrived with follow-up ${d.in}, ${d.remaining} still missing`;
     case 'follow-up-received': return `follow-up to ${d.to}: ${d.arrived} attachment(s) ticked off, ${d.remaining} still missing`;
     case 'taken': return `taken (received) by unit ${d.unitId} ${unitName(String(d.unitId))}`;

@@ -9,7 +9,7 @@ export const EVENT_TYPES = [
   'attached', 'not-attached', 'routed', 'delivered', 'sent-to-manual', 'archived',
   'page-needs-manual',
   // the letter about missing attachments (services/letters.service.ts)
-  'letter-queued', 'letter-sent', 'attachments-arrived', 'follow-up-received',
+  'letter-queued', 'letter-sent', 'letter-failed', 'letter-requeued', 'attachments-arrived', 'follow-up-received',
   // added by people in the web app
   'taken', 'returned-misrouted', 'manual-resolved', 'split-off', 'merged',
 ] as const;

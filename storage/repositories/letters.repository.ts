@@ -1,8 +1,9 @@
+import { STRICTLY_CONFIDENTIAL_SQL } from './document-access.repository.ts';
 import type { Queryable } from './queryable.ts';
 
 /** Letters to persons (the outbox, schemas/migrations/0009_letters.sql). */
 
-export type LetterStatus = 'queued' | 'sending' | 'sent';
+export type LetterStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface LetterRow {
   id: number;
@@ -16,15 +17,20 @@ export interface LetterRow {
   status: LetterStatus;
   channel: 'print' | 'protected' | null;
   attempts: number;
+  /** The kind of the last error (no message: an adapter's could quote the person). */
+  lastError: string | null;
   pdfKey: string | null;
   createdAt: Date;
   sentAt: Date | null;
+  /** A queued letter that failed waits until then. */
+  nextAttemptAt: Date | null;
+  failedAt: Date | null;
 }
 
 const toLetter = (r: Record<string, any>): LetterRow => ({
   id: Number(r.id), kind: r.kind, documentId: r.document_id, caseId: r.case_id, language: r.language, followUpSheet: r.follow_up_sheet,
-  items: r.items, deadline: r.deadline, status: r.status, channel: r.channel, attempts: r.attempts, pdfKey: r.pdf_key,
-  createdAt: r.created_at, sentAt: r.sent_at,
+  items: r.items, deadline: r.deadline, status: r.status, channel: r.channel, attempts: r.attempts, lastError: r.last_error ?? null, pdfKey: r.pdf_key,
+  createdAt: r.created_at, sentAt: r.sent_at, nextAttemptAt: r.next_attempt_at ?? null, failedAt: r.failed_at ?? null,
 });
 
 /** Queues a letter; null when the document has one of this kind already. */
@@ -47,23 +53,25 @@ export async function getLetter(q: Queryable, id: number): Promise<LetterRow | n
   return rows[0] ? toLetter(rows[0]) : null;
 }
 
-/** Letters not yet handed over (oldest first), optionally for one document. */
+/** Letters due for a hand-over (oldest first), optionally for one document: queued and past their wait, or left "sending". */
 export async function unsentLetterIds(q: Queryable, documentId: string | null, limit = 100): Promise<number[]> {
   const { rows } = await q.query(
-    `SELECT id FROM letters WHERE status <> 'sent' AND ($1::text IS NULL OR document_id = $1) ORDER BY created_at, id LIMIT $2`,
+    `SELECT id FROM letters WHERE status IN ('queued', 'sending') AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+       AND ($1::text IS NULL OR document_id = $1) ORDER BY created_at, id LIMIT $2`,
     [documentId, limit],
   );
   return rows.map((r) => Number(r.id));
 }
 
 /**
- * Takes a letter for sending: queued, or left "sending" by a process that died (after `staleMinutes`).
- * Null when another process has it or it is sent.
+ * Takes a letter for sending: queued and due, or left "sending" by a process that died (after `staleMinutes`).
+ * Null when another process has it, it is sent or failed, or it waits after a failure.
  */
 export async function claimLetter(q: Queryable, id: number, staleMinutes = 10): Promise<LetterRow | null> {
   const { rows } = await q.query(
     `UPDATE letters SET status = 'sending', claimed_at = now(), attempts = attempts + 1
-     WHERE id = $1 AND (status = 'queued' OR (status = 'sending' AND claimed_at < now() - make_interval(mins => $2))) RETURNING *`,
+     WHERE id = $1 AND ((status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= now()))
+                        OR (status = 'sending' AND claimed_at < now() - make_interval(mins => $2))) RETURNING *`,
     [id, staleMinutes],
   );
   return rows[0] ? toLetter(rows[0]) : null;
@@ -71,14 +79,53 @@ export async function claimLetter(q: Queryable, id: number, staleMinutes = 10): 
 
 export async function markLetterSent(q: Queryable, id: number, s: { channel: 'print' | 'protected'; pdfKey: string; adapterRef: string }): Promise<void> {
   await q.query(
-    `UPDATE letters SET status = 'sent', sent_at = now(), channel = $2, pdf_key = $3, adapter_ref = $4, last_error = NULL WHERE id = $1`,
+    `UPDATE letters SET status = 'sent', sent_at = now(), channel = $2, pdf_key = $3, adapter_ref = $4, last_error = NULL, next_attempt_at = NULL WHERE id = $1`,
     [id, s.channel, s.pdfKey, s.adapterRef],
   );
 }
 
-/** Back to the queue after a failed hand-over; the sweep tries again. The error is a short technical text, no personal data. */
-export async function markLetterFailed(q: Queryable, id: number, error: string): Promise<void> {
-  await q.query(`UPDATE letters SET status = 'queued', claimed_at = NULL, last_error = $2 WHERE id = $1`, [id, error.slice(0, 200)]);
+export interface RetryPolicy {
+  /** Hand-overs before the letter is given up as failed. */
+  maxAttempts: number;
+  /** Wait after the first failure; doubled after each further one, never more than `maxWaitMinutes`. */
+  baseMinutes: number;
+  maxWaitMinutes: number;
+}
+
+/**
+ * After a failed hand-over: back to the queue to wait (base x 2^(attempts-1), capped), or, after `maxAttempts`,
+ * failed: kept for an administrator, tried no more. The error is its kind only, no personal data. Returns the new status.
+ */
+export async function markLetterFailed(q: Queryable, id: number, error: string, p: RetryPolicy): Promise<{ status: 'queued' | 'failed'; attempts: number; nextAttemptAt: Date | null }> {
+  const { rows } = await q.query(
+    `UPDATE letters SET claimed_at = NULL, last_error = $2,
+       status = CASE WHEN attempts >= $3 THEN 'failed' ELSE 'queued' END,
+       failed_at = CASE WHEN attempts >= $3 THEN now() END,
+       next_attempt_at = CASE WHEN attempts >= $3 THEN NULL
+         ELSE now() + least($5::float8, $4::float8 * power(2, greatest(attempts - 1, 0))) * interval '1 minute' END
+     WHERE id = $1 AND status = 'sending' RETURNING status, attempts, next_attempt_at`,
+    [id, error.slice(0, 200), p.maxAttempts, p.baseMinutes, p.maxWaitMinutes],
+  );
+  return rows[0] ? { status: rows[0].status, attempts: rows[0].attempts, nextAttemptAt: rows[0].next_attempt_at } : { status: 'queued', attempts: 0, nextAttemptAt: null };
+}
+
+/** A failed letter back to the queue, by an administrator's (or the protected unit's) decision: its attempts start over. */
+export async function requeueLetter(q: Queryable, id: number, by: string): Promise<LetterRow | null> {
+  const { rows } = await q.query(
+    `UPDATE letters SET status = 'queued', attempts = 0, next_attempt_at = NULL, failed_at = NULL, requeued_by = $2 WHERE id = $1 AND status = 'failed' RETURNING *`,
+    [id, by],
+  );
+  return rows[0] ? toLetter(rows[0]) : null;
+}
+
+/** Failed letters, newest first; `excludeStrictlyConfidential`: without those of strictly confidential documents. */
+export async function failedLetters(q: Queryable, excludeStrictlyConfidential: boolean, limit: number, offset: number): Promise<{ rows: LetterRow[]; total: number }> {
+  const { rows } = await q.query(
+    `SELECT l.*, count(*) OVER () AS total FROM letters l JOIN documents d ON d.id = l.document_id
+     WHERE l.status = 'failed' AND (NOT $3 OR NOT ${STRICTLY_CONFIDENTIAL_SQL('d')}) ORDER BY l.failed_at DESC, l.id DESC LIMIT $1 OFFSET $2`,
+    [limit, offset, excludeStrictlyConfidential],
+  );
+  return { rows: rows.map(toLetter), total: rows[0] ? Number(rows[0].total) : 0 };
 }
 
 /** An ettersendelse cover sheet made for a letter: the case and the claim it belongs to. */

@@ -223,16 +223,105 @@ describe('the letter about missing attachments', () => {
     await attach(id, { ...ctx, log, store: storeDown } as Context);
     expect((await getDocument(ctx.db, id))!.attachedAt).not.toBeNull();
     expect((await letterRows(id))[0]).toMatchObject({ status: 'queued', attempts: 1 });
-    // Then the print service refuses it, quoting the recipient: the log keeps ids and the error's kind only.
+    // Its next try, once its wait is over: the print service refuses it, quoting the recipient; the log keeps ids and the error's kind only.
+    await ctx.db.query(`UPDATE letters SET next_attempt_at = now() - interval '1 second' WHERE document_id = $1`, [id]);
     await sendLetters({ ...ctx, log }, id, broken);
     const [row] = await letterRows(id);
     expect(row).toMatchObject({ status: 'queued', last_error: 'TypeError', attempts: 2 });
     expect((await listEvents(ctx.db, [id])).map((e) => e.type)).not.toContain('letter-sent');
     expect(lines.join('')).not.toContain(person.id);
     expect(lines.join('')).toContain('letter not sent');
-    // The background sweep hands it over with the real adapter.
+    // It waits before the next try; once that time has come, the background sweep hands it over with the real adapter.
     await runDeviationSweep(ctx);
-    expect((await letterRows(id))[0]).toMatchObject({ status: 'sent', channel: 'print', last_error: null });
+    expect((await letterRows(id))[0]).toMatchObject({ status: 'queued', attempts: 2 });
+    await ctx.db.query(`UPDATE letters SET next_attempt_at = now() - interval '1 second' WHERE document_id = $1`, [id]);
+    await runDeviationSweep(ctx);
+    expect((await letterRows(id))[0]).toMatchObject({ status: 'sent', channel: 'print', last_error: null, next_attempt_at: null });
+  });
+
+  it('retries are bounded: waits that double, then failed for an administrator (in Norwegian), sent again on request, nothing lost', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
+    const c = { ...ctx, log, config: { ...ctx.config, LETTER_MAX_ATTEMPTS: 3, LETTER_RETRY_BASE_MINUTES: 5, LETTER_RETRY_MAX_MINUTES: 240 } } as Context;
+    const broken: LetterOutbox = { adapter: () => ({ channel: 'print', send: async () => { throw new Error('print service down'); } }) };
+    const person = people[7]!;
+    const { sheet } = await orderCoverSheet(ctx, { tema: 'DAG', personId: person.id, attachments: TWO }, 'sb4450');
+    const id = await identified(person, sheet.loepenummer, TWO);
+    await attach(id, { ...c, store: { ...ctx.store, put: async () => { throw new Error('connect ECONNREFUSED'); } } } as Context);
+    const waitMinutes = async () => {
+      const { rows } = await ctx.db.query(`SELECT extract(epoch FROM next_attempt_at - now()) / 60 AS m FROM letters WHERE document_id = $1`, [id]);
+      return Number(rows[0].m);
+    };
+    const timePasses = () => ctx.db.query(`UPDATE letters SET next_attempt_at = now() - interval '1 second' WHERE document_id = $1`, [id]);
+    expect((await letterRows(id))[0]).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(await waitMinutes()).toBeGreaterThan(4.9);
+    expect(await waitMinutes()).toBeLessThanOrEqual(5);
+    // Before its time nothing is tried: no hammering of a service that is down.
+    expect(await sendLetters(c, null, broken)).toMatchObject({ sent: 0, failed: 0 });
+    expect((await letterRows(id))[0].attempts).toBe(1);
+    await timePasses();
+    await sendLetters(c, id, broken);
+    expect((await letterRows(id))[0]).toMatchObject({ status: 'queued', attempts: 2 });
+    expect(await waitMinutes()).toBeGreaterThan(9.9);
+    expect(await waitMinutes()).toBeLessThanOrEqual(10);
+    await timePasses();
+    await sendLetters(c, id, broken);
+    // The third failure is the last: failed, kept (the cover sheet and the case are still bound), on the timeline.
+    const [failed] = await letterRows(id);
+    expect(failed).toMatchObject({ status: 'failed', attempts: 3, next_attempt_at: null, last_error: 'Error' });
+    expect(failed.failed_at).not.toBeNull();
+    expect((await getCoverSheet(ctx.db, failed.follow_up_sheet))?.attachments).toEqual(TWO);
+    expect((await listEvents(ctx.db, [id])).map((e) => e.type)).toContain('letter-failed');
+    expect(lines.join('')).toContain('letter given up');
+    expect(lines.join('')).not.toContain(person.id);
+    // The sweep leaves it alone, whatever the adapter would do now.
+    await runDeviationSweep(c);
+    expect((await letterRows(id))[0].status).toBe('failed');
+
+    // The administrator sees it, in words, without the person; others may not look.
+    const list = await app.inject({ method: 'GET', url: '/api/admin/letters/failed', headers: await as('admin') });
+    expect(list.statusCode).toBe(200);
+    const mine = list.json().items.find((l: { id: number }) => l.id === Number(failed.id));
+    expect(mine).toMatchObject({ documentId: id, attempts: 3, items: 2, reason: 'Brevet kunne ikke leveres til utsending etter 3 forsøk (feiltype Error). Sjekk brevtjenesten og send brevet på nytt.' });
+    expect(JSON.stringify(list.json())).not.toContain(person.id);
+    expect((await app.inject({ method: 'GET', url: '/api/admin/letters/failed', headers: await as('ops') })).statusCode).toBe(403);
+    await runStage(ctx, 'route', { documentId: id });
+    const timeline = (await app.inject({ method: 'GET', url: `/api/documents/${id}/letters`, headers: await as('sb4450') })).json();
+    expect(timeline.letters[0]).toMatchObject({ status: 'failed', attempts: 3 });
+
+    // Sent again on request: attempts start over, tried at once with the real adapter.
+    const retry = await app.inject({ method: 'POST', url: `/api/admin/letters/${failed.id}/retry`, headers: await as('admin') });
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual({ id: Number(failed.id), status: 'sent' });
+    expect((await letterRows(id))[0]).toMatchObject({ status: 'sent', attempts: 1, requeued_by: 'admin', failed_at: null });
+    expect((await listEvents(ctx.db, [id])).map((e) => e.type)).toEqual(expect.arrayContaining(['letter-failed', 'letter-requeued', 'letter-sent']));
+    expect((await app.inject({ method: 'POST', url: `/api/admin/letters/${failed.id}/retry`, headers: await as('admin') })).statusCode).toBe(409);
+  });
+
+  it('a strictly confidential document\'s failed letter is not in the administrators\' list, and cannot be found there', async () => {
+    const { sheet } = await orderCoverSheet(ctx, { tema: 'DAG', personId: PROTECTED_PERSON.id, attachments: TWO, unit: '2103' }, 'sb2103');
+    const id = await identified(PROTECTED_PERSON, sheet.loepenummer, TWO);
+    const c = { ...ctx, config: { ...ctx.config, LETTER_MAX_ATTEMPTS: 1 } } as Context;
+    await attach(id, { ...c, store: { ...ctx.store, put: async () => { throw new Error('connect ECONNREFUSED'); } } } as Context);
+    const [row] = await letterRows(id);
+    expect(row.status).toBe('failed');
+    const list = (await app.inject({ method: 'GET', url: '/api/admin/letters/failed?pageSize=100', headers: await as('admin') })).json();
+    expect(list.items.map((l: { documentId: string }) => l.documentId)).not.toContain(id);
+    const retry = await app.inject({ method: 'POST', url: `/api/admin/letters/${row.id}/retry`, headers: await as('admin') });
+    expect(retry.statusCode).toBe(404);
+    expect(retry.body).not.toContain(id);
+    // NAV Vikafossen sees the failed state on the document itself.
+    await runStage(ctx, 'route', { documentId: id });
+    const own = (await app.inject({ method: 'GET', url: `/api/documents/${id}/letters`, headers: await as('sb2103') })).json();
+    expect(own.letters[0]).toMatchObject({ status: 'failed' });
+    // And sends it again from there, to the protected channel; no one else may.
+    for (const user of ['sb4450', 'ops', 'admin']) {
+      expect((await app.inject({ method: 'POST', url: `/api/documents/${id}/letters/${row.id}/retry`, headers: await as(user) })).statusCode, user).toBeGreaterThanOrEqual(403);
+    }
+    expect((await letterRows(id))[0].status).toBe('failed');
+    const again = await app.inject({ method: 'POST', url: `/api/documents/${id}/letters/${row.id}/retry`, headers: await as('sb2103') });
+    expect(again.json()).toEqual({ id: Number(row.id), status: 'sent' });
+    expect((await letterRows(id))[0]).toMatchObject({ status: 'sent', channel: 'protected', requeued_by: 'sb2103' });
   });
 
   it('a claim the mail room resolves by hand gets its letter, to the person the operator set, as an attached one does', async () => {

@@ -41,7 +41,7 @@ export const ACTION_NAVN: Record<string, string> = {
   'inbox:list': 'Så innboks', 'inbox:take': 'Tok sak', 'inbox:return': 'Sendte tilbake som feilrutet',
   'manual:list': 'Så manuell kø', 'manual:read': 'Åpnet i manuell kø', 'manual:resolve': 'Behandlet manuelt', 'manual:split': 'Delte dokument', 'manual:merge': 'Slo sammen dokumenter',
   'batch:summary': 'Så sammendrag av bunke', 'foersteside:read': 'Så førsteside', 'foersteside:pdf': 'Skrev ut førsteside', 'foersteside:create': 'Bestilte førsteside',
-  'deviation:list': 'Så avvik', 'letter:list': 'Så brev til bruker', 'letter:pdf': 'Åpnet brev til bruker',
+  'deviation:list': 'Så avvik', 'letter:list': 'Så brev til bruker', 'letter:pdf': 'Åpnet brev til bruker', 'letter:retry': 'Sendte brev til bruker på nytt',
   'corrections:list': 'Så rettelser', 'audit:person': 'Kontrollerte oppslag på person', 'deviation:close': 'Lukket avvik', route: 'Ble avvist (rolle)',
 };
 

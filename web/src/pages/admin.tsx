@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, type Paged, type Role } from '../api.ts';
 import { Loading, Pager, TableBox, useData } from '../components.tsx';
 import { ACTION_NAVN, CHANNEL_NAVN, dateTime, PROTECTION_NAVN, ROLE_NAVN } from '../format.ts';
+import type { FailedLetterView } from '../../../services/letters.service.ts';
 
 const UNIT_TYPE_NAVN: Record<string, string> = {
   'nav-kontor': 'NAV-kontoret', forvaltning: 'forvaltningsenheten', pensjon: 'NAV Pensjon', hjelpemiddelsentral: 'hjelpemiddelsentralen',
@@ -26,11 +27,13 @@ export function AdminPage() {
           <Tabs.Tab value="brukere" label="Brukere" />
           <Tabs.Tab value="regler" label="Rutingsregler" />
           <Tabs.Tab value="modeller" label="Læring fra rettelser" />
+          <Tabs.Tab value="brev" label="Brev som ikke ble sendt" />
         </Tabs.List>
         <Tabs.Panel value="logg"><AccessLog /></Tabs.Panel>
         <Tabs.Panel value="brukere"><Users /></Tabs.Panel>
         <Tabs.Panel value="regler"><Rules /></Tabs.Panel>
         <Tabs.Panel value="modeller"><Models /></Tabs.Panel>
+        <Tabs.Panel value="brev"><FailedLetters /></Tabs.Panel>
       </Tabs>
     </VStack>
   );
@@ -436,6 +439,64 @@ function Models() {
         </Table.Body>
       </Table>
       </TableBox>
+    </VStack>
+  );
+}
+
+/** Letters to persons the letter adapter refused on every try: an administrator sends them again once the cause is fixed. */
+function FailedLetters() {
+  const [page, setPage] = useState(1);
+  const letters = useData(() => api<Paged<FailedLetterView>>(`/api/admin/letters/failed?page=${page}&pageSize=20`), [page]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const retry = (id: number) => async () => {
+    try {
+      const r = await api<{ id: number; status: string }>(`/api/admin/letters/${id}/retry`, { method: 'POST' });
+      setMessage(r.status === 'sent' ? { ok: true, text: `Brev ${id} er sendt.` } : { ok: false, text: `Brev ${id} kunne ikke sendes nå heller; det prøves igjen automatisk.` });
+      await letters.reload();
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  };
+  const data = letters.data;
+  if (!data) return <Loading error={letters.error} />;
+  return (
+    <VStack gap="space-16" className="tab-body">
+      <BodyShort size="small">
+        Brev om manglende vedlegg som ikke kunne leveres til utsending etter siste forsøk. Brevet, førstesiden for ettersendelse og
+        saken er tatt vare på; send brevet på nytt når feilen er rettet. Brev til personer med strengt fortrolig adresse vises bare for NAV Vikafossen.
+      </BodyShort>
+      {message && <Alert size="small" variant={message.ok ? 'success' : 'error'} role="status">{message.text}</Alert>}
+      {data.items.length === 0 ? <BodyShort size="small">Ingen brev venter på å bli sendt på nytt.</BodyShort> : (
+        <TableBox label="Brev som ikke ble sendt">
+          <Table size="small" className="failed-letters">
+            <Table.Header>
+              <Table.Row>
+                <Table.HeaderCell>Brev</Table.HeaderCell>
+                <Table.HeaderCell>Dokument</Table.HeaderCell>
+                <Table.HeaderCell>Sak</Table.HeaderCell>
+                <Table.HeaderCell>Vedlegg</Table.HeaderCell>
+                <Table.HeaderCell>Stanset</Table.HeaderCell>
+                <Table.HeaderCell>Årsak</Table.HeaderCell>
+                <Table.HeaderCell />
+              </Table.Row>
+            </Table.Header>
+            <Table.Body>
+              {data.items.map((l) => (
+                <Table.Row key={l.id} data-letter={l.id}>
+                  <Table.DataCell>{l.id}</Table.DataCell>
+                  <Table.DataCell>{l.documentId}</Table.DataCell>
+                  <Table.DataCell>{l.caseId}</Table.DataCell>
+                  <Table.DataCell>{l.items}</Table.DataCell>
+                  <Table.DataCell>{dateTime(l.failedAt)}</Table.DataCell>
+                  <Table.DataCell>{l.reason}</Table.DataCell>
+                  <Table.DataCell><Button size="xsmall" variant="secondary" onClick={retry(l.id)}>Send på nytt</Button></Table.DataCell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        </TableBox>
+      )}
+      <Pager {...data} onPage={setPage} />
     </VStack>
   );
 }
