@@ -11,7 +11,7 @@ import type { CorpusRow } from '../pipeline/identify/classifier/corpus.ts';
 import { ContentClassifier, contentClassifier, type ModelFile } from '../pipeline/identify/classifier/model.ts';
 import { possibleIds } from '../pipeline/identify/person-id.ts';
 import { vendorHints, vendorPageTexts } from '../pipeline/ingest/vendor-ocr.ts';
-import { isHeldOut, observations, replay, score, verdict, type LabelledDoc, type Replayed, type Score } from '../pipeline/learning/score.ts';
+import { foldOf, HELD_OUT_EVERY, isHeldOut, observations, replay, score, verdict, type ClassifyDeps, type LabelledDoc, type Replayed, type Score } from '../pipeline/learning/score.ts';
 import { buildThresholds, FIELDS, thresholdFor, type Field, type ThresholdTable } from '../pipeline/learning/thresholds.ts';
 import { trainModel } from '../pipeline/learning/train.ts';
 import type { SkanningMetadata } from '../schemas/vendor-metadata.ts';
@@ -120,6 +120,8 @@ export interface RoundInput {
   temaCodes: Set<string>;
   /** Readings that do not depend on the model, kept between rounds (see replay). */
   cache?: Map<string, Replayed>;
+  /** Thresholds from cross-fitted readings of every letter (default); false: from the held-out slice only. */
+  crossFit?: boolean;
 }
 
 export interface RoundResult {
@@ -131,52 +133,87 @@ export interface RoundResult {
   reason: string;
   /** When the candidate is refused: the model in force with thresholds learnt afresh, if they do no worse. */
   refresh: { thresholds: ThresholdTable; heldOut: Score; reason: string } | null;
-  trainedOn: { corpus: number; corrections: number; heldOut: number; independent: number };
+  trainedOn: { corpus: number; corrections: number; heldOut: number; independent: number; crossFitFolds?: number };
 }
 
 /**
- * Thresholds from the documents as `replayed` reads them: every labelled document for what the model does not
- * decide (person, form, a tema from a form number or cover sheet); the tema the classifier decides only from the
- * held-out slice (it has learnt the rest), as a stratum of its own (see buildThresholds). Pooled with the forms,
- * the letters' errors were diluted by the many forms read by their number, and the simulation measured 0.96 %
- * wrong among the documents let through; counting each held-out letter five times (for the four-fifths learnt
- * from) made the evidence look five times larger than it was, with the same result.
+ * Thresholds from the documents as `replayed` reads them, every reading made by a model that did not learn from that
+ * document (see crossFitted): person, form and a tema from a form number or cover sheet do not depend on the model;
+ * the tema the classifier decides is a stratum of its own (see buildThresholds). Pooled with the forms, the letters'
+ * errors were diluted by the many forms read by their number, and the simulation measured 0.96 % wrong among the
+ * documents let through; counting each held-out letter five times (for the four-fifths learnt from) made the evidence
+ * look five times larger than it was, with the same result. `only`: the documents whose content reading counts.
  */
-function learnThresholds(replayed: readonly Replayed[], heldIds: ReadonlySet<string>, ceiling: number): ThresholdTable {
-  return buildThresholds(replayed.flatMap((r) => observations([r]).filter((o) => !o.byContent || heldIds.has(r.doc.id))), ceiling);
+function learnThresholds(replayed: readonly Replayed[], ceiling: number, only?: ReadonlySet<string>): ThresholdTable {
+  return buildThresholds(replayed.flatMap((r) => observations([r]).filter((o) => !o.byContent || !only || only.has(r.doc.id))), ceiling);
+}
+
+type Labelled = RoundInput['labelled'][number];
+
+/** The classifier trained on the generated corpus and these labelled letters (masked). */
+function trainOn(corpus: readonly CorpusRow[], letters: readonly Labelled[]): ModelFile {
+  const rows = [
+    ...corpus,
+    ...letters.map((d) => ({ tema: d.truth.tema, kind: d.truth.kind, text: d.pageTexts.slice(0, 2).join('\n'), names: d.names, correction: true })),
+  ];
+  return trainModel(rows, { mask: true, minDocFreq: MIN_DOC_FREQ, trainedOn: { rows: rows.length, corpus: 'data/classifier/corpus.jsonl', corrections: letters.length } });
+}
+
+/**
+ * Cross-fitted readings (k-fold, k = HELD_OUT_EVERY): the held-out fold is read by the candidate, which did not learn
+ * from it; every other fold f by a model trained exactly like the candidate (the corpus and the letters of the other
+ * four folds: as many as the candidate learnt from) that did not learn from fold f. Every letter is then scored by a
+ * model that never saw it, so all of them are evidence for the thresholds, not only the held-out fifth. The
+ * thresholds hold for the candidate as far as the candidate is like its four siblings (same recipe, same amount of
+ * data; the simulation measures the result on new documents before they are learnt from).
+ */
+function crossFitted(i: RoundInput, letters: readonly Labelled[], mine: readonly Replayed[], deps: ClassifyDeps, cache: Map<string, Replayed>): Replayed[] {
+  const byFold = new Map<number, Labelled[]>();
+  for (const d of i.labelled) {
+    const f = foldOf(d.id);
+    if (f !== 0) byFold.set(f, [...(byFold.get(f) ?? []), d]);
+  }
+  const out = new Map<string, Replayed>(mine.filter((r) => foldOf(r.doc.id) === 0).map((r) => [r.doc.id, r]));
+  for (const [f, docs] of byFold) {
+    const sibling = new ContentClassifier(trainOn(i.corpus, letters.filter((d) => foldOf(d.id) !== f)));
+    for (const r of replay(docs, sibling, deps, cache)) out.set(r.doc.id, r);
+  }
+  return i.labelled.map((d) => out.get(d.id)!);
 }
 
 /**
  * One retraining round, pure: train on the corpus and the labelled documents outside the held-out
- * slice (masked), learn the thresholds, score candidate and active model on the held-out slice and
- * the independent set, and say whether the candidate may replace the active one.
+ * slice (masked), learn the thresholds from cross-fitted readings, score candidate and active model on the held-out
+ * slice and the independent set, and say whether the candidate may replace the active one.
  */
 export function retrainRound(i: RoundInput): RoundResult {
   const held = i.labelled.filter((d) => isHeldOut(d.id));
   const heldIds = new Set(held.map((d) => d.id));
-  const train = i.labelled.filter((d) => !heldIds.has(d.id) && d.trainable !== false && isLetter(d));
-  const rows = [
-    ...i.corpus,
-    ...train.map((d) => ({ tema: d.truth.tema, kind: d.truth.kind, text: d.pageTexts.slice(0, 2).join('\n'), names: d.names, correction: true })),
-  ];
-  const model = trainModel(rows, { mask: true, minDocFreq: MIN_DOC_FREQ, trainedOn: { rows: rows.length, corpus: 'data/classifier/corpus.jsonl', corrections: train.length } });
+  const letters = i.labelled.filter((d) => d.trainable !== false && isLetter(d));
+  const train = letters.filter((d) => !heldIds.has(d.id));
+  const model = trainOn(i.corpus, train);
   const candidate = new ContentClassifier(model);
   const deps = { forms: i.forms, temaCodes: i.temaCodes };
   const cache = i.cache ?? new Map<string, Replayed>();
   const mine = replay(i.labelled, candidate, deps, cache);
-  const thresholds = learnThresholds(mine, heldIds, i.ceiling);
+  const crossFit = i.crossFit !== false;
+  const thresholds = crossFit ? learnThresholds(crossFitted(i, letters, mine, deps, cache), i.ceiling) : learnThresholds(mine, i.ceiling, heldIds);
   const c = { heldOut: score(mine.filter((r) => heldIds.has(r.doc.id)), thresholds), independent: score(replay(i.independent, candidate, deps, cache), thresholds) };
   const activeHeld = replay(held, i.active.classifier, deps, cache);
   const a = { heldOut: score(activeHeld, i.active.thresholds), independent: score(replay(i.independent, i.active.classifier, deps, cache), i.active.thresholds) };
   const v = verdict(c, a);
   let refresh: RoundResult['refresh'] = null;
   if (!v.promote) {
-    const fresh = learnThresholds(replay(i.labelled, i.active.classifier, deps, cache), heldIds, i.ceiling);
+    // The model in force learnt from documents we cannot name here: only the held-out slice is out of its sample.
+    const fresh = learnThresholds(replay(i.labelled, i.active.classifier, deps, cache), i.ceiling, heldIds);
     const heldOut = score(activeHeld, fresh);
     const r = verdict({ heldOut, independent: score(replay(i.independent, i.active.classifier, deps, cache), fresh) }, a);
     if (r.promote) refresh = { thresholds: fresh, heldOut, reason: `Nye terskler for modellen i bruk (kandidaten ble avvist); ${heldOut.automatic} av ${heldOut.docs} holdt-ut dokumenter automatisk, ${heldOut.automaticWrong} feil` };
   }
-  return { model, thresholds, candidate: c, active: a, promote: v.promote, reason: v.reason, refresh, trainedOn: { corpus: i.corpus.length, corrections: train.length, heldOut: held.length, independent: i.independent.length } };
+  return {
+    model, thresholds, candidate: c, active: a, promote: v.promote, reason: v.reason, refresh,
+    trainedOn: { corpus: i.corpus.length, corrections: train.length, heldOut: held.length, independent: i.independent.length, ...(crossFit ? { crossFitFolds: HELD_OUT_EVERY } : {}) },
+  };
 }
 
 export interface RetrainSummary {

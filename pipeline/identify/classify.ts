@@ -231,7 +231,13 @@ export function classify(input: ClassifyInput): Classification {
           // Scaled rather than cut: below every named case, but still ordered by the classifier's probability.
           uncapped = UNNAMED_MAX * t.p;
           pTema = Math.min(pTema, UNNAMED_MAX);
-          reasons.push(named.has(tema) ? `the text also names ${[...named].filter((x) => x !== tema).join(', ')}` : `the text does not name the benefit (${tema})`);
+          const learnt = named.size === 0 ? model!.learntBenefits(text) : new Set<string>();
+          if (learnt.size === 1 && learnt.has(tema)) {
+            // A name the corrections taught ("sykelønna") and the classifier agree: a score of its own, between the
+            // unnamed and the named cases. It never lifts the classifier's own verdict: only learnt thresholds let it through.
+            uncapped = UNNAMED_MAX + (NAMED_ONLY - UNNAMED_MAX) * t.p;
+            reasons.push(`the text names the benefit by a name learnt from the corrections (${tema})`);
+          } else reasons.push(named.has(tema) ? `the text also names ${[...named].filter((x) => x !== tema).join(', ')}` : `the text does not name the benefit (${tema})`);
         }
         contentScore = KIND_MATTERS.has(tema) && k ? uncapped * k.p : uncapped;
         // Wording is weaker evidence than a printed form number: never above CONTENT_MAX.

@@ -107,10 +107,14 @@ export function score(rs: readonly Replayed[], thresholds: ThresholdTable | null
 
 /** Held-out slice: every fifth document by a stable hash of its id, so a document stays on its side across runs. */
 export const HELD_OUT_EVERY = 5;
-export function isHeldOut(id: string, every = HELD_OUT_EVERY): boolean {
+/** The fold of a document (0 .. every-1) by a stable hash of its id; fold 0 is the held-out slice. */
+export function foldOf(id: string, every = HELD_OUT_EVERY): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
-  return (h >>> 0) % every === 0;
+  return (h >>> 0) % every;
+}
+export function isHeldOut(id: string, every = HELD_OUT_EVERY): boolean {
+  return foldOf(id, every) === 0;
 }
 
 export interface Verdict {

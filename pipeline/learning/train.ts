@@ -9,6 +9,7 @@
 import winkNaiveBayes from 'wink-naive-bayes-text-classifier';
 import type { CorpusRow } from '../identify/classifier/corpus.ts';
 import { calibrated, features, namedBenefits, type Calibration, type ModelFile } from '../identify/classifier/model.ts';
+import { words } from '../identify/text-match.ts';
 import { maskPersonalData } from './mask.ts';
 
 export interface TrainOptions {
@@ -113,16 +114,49 @@ export function trainModel(rows: readonly TrainingRow[], opts: TrainOptions = {}
   const agreeOk = agreeing.filter(({ r, top }) => top.label === r.tema).length;
   const agreement = { n: agreeing.length, precision: round(wilsonLow(agreeOk, agreeing.length)) };
   const coverage = tema.preds.filter((p) => p.top.p >= threshold).length / Math.max(1, tema.preds.length);
+  const learntNames = learnBenefitNames(prepared);
   return {
     version: 1,
     trainedOn: opts.trainedOn ?? { rows: train.length, corpus: 'data/classifier/corpus.jsonl' },
     ...(opts.mask ? { mask: 'v1' as const } : {}),
+    ...(Object.keys(learntNames).length ? { learntNames } : {}),
     tema: { nb: tema.nb.exportJSON(), calibration: tema.cal },
     kind: { nb: kind.nb.exportJSON(), calibration: kind.cal },
     threshold,
     agreement,
     validation: { heldOut: held.length, tema: report(tema.preds), kind: report(kind.preds), thresholdCoverage: round(coverage) },
   };
+}
+
+/** A word must be in at least this many corrections, every one of the same tema, to be learnt as a benefit's name. */
+export const LEARNT_NAME_MIN_ROWS = 8;
+
+/**
+ * What the mail room's writers call a benefit in their own words ("sykelønna", "pappaperm"), learnt from the
+ * corrections: a word of six letters or more, in at least LEARNT_NAME_MIN_ROWS corrections, and in no training row
+ * (corpus or correction) of another tema, that is not one of the benefit names already known. The rows are masked
+ * before (when the model is), and such a word is in the model's vocabulary anyway. How far these names can be trusted
+ * is not assumed: classify gives a letter they name a content score of its own, and the thresholds learnt from the
+ * corrections decide (pipeline/learning/thresholds.ts).
+ */
+export function learnBenefitNames(rows: readonly TrainingRow[], minRows = LEARNT_NAME_MIN_ROWS): Record<string, string> {
+  const temas = new Map<string, Set<string>>();
+  const inCorrections = new Map<string, number>();
+  for (const r of rows) {
+    for (const w of new Set(words(r.text))) {
+      if (w.length < 6 || /\d/.test(w)) continue;
+      const t = temas.get(w) ?? new Set<string>();
+      t.add(r.tema);
+      temas.set(w, t);
+      if (r.correction) inCorrections.set(w, (inCorrections.get(w) ?? 0) + 1);
+    }
+  }
+  const out: Record<string, string> = {};
+  for (const [w, n] of [...inCorrections].sort(([a], [b]) => a.localeCompare(b))) {
+    const t = temas.get(w)!;
+    if (n >= minRows && t.size === 1 && namedBenefits(w).size === 0) out[w] = [...t][0]!;
+  }
+  return out;
 }
 
 /** Lower end of the 95 % Wilson interval: a perfect score on a hundred rows is not certainty. */

@@ -4,9 +4,10 @@ import { ContentClassifier, contentClassifier } from '../../pipeline/identify/cl
 import { maskPersonalData } from '../../pipeline/learning/mask.ts';
 import { isHeldOut, verdict, type Score } from '../../pipeline/learning/score.ts';
 import { buildThresholds, decideAutomatic, selectThreshold, thresholdFor, upperBound, type Observation } from '../../pipeline/learning/thresholds.ts';
-import { trainModel } from '../../pipeline/learning/train.ts';
+import { learnBenefitNames, trainModel } from '../../pipeline/learning/train.ts';
 import { loadReference } from '../../pipeline/reference.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
+import { generatedCorpus, retrainRound } from '../../services/learning.service.ts';
 
 const people = personRegister(60);
 
@@ -148,4 +149,66 @@ describe('promotion rule', () => {
   it('the shipped model is unchanged by the refactoring of training (version 0)', () => {
     expect(contentClassifier().model.mask).toBeUndefined();
   });
+});
+
+describe('benefit names learnt from the corrections', () => {
+  const row = (tema: string, text: string, correction = true) => ({ tema, kind: 'other' as const, text, correction });
+  it('learns a word in enough corrections of one tema only; not a known name, not a word other tema use, not a rare one', () => {
+    const rows = [
+      ...Array.from({ length: 8 }, (_, i) => row('SYK', `Jeg har ikke fått sykelønna for uke ${i}. Hilsen meg`)),
+      ...Array.from({ length: 8 }, () => row('DAG', 'Spørsmål om dagpenger og meldekortet')),
+      ...Array.from({ length: 7 }, () => row('FOR', 'Når starter pappaperm?')),
+      ...Array.from({ length: 8 }, () => row('AAP', 'Meldekortet er sendt')),
+      // The generated corpus: everyday words are in letters of every tema.
+      row('DAG', 'Meldekortet kom ikke fram. Hilsen Ola', false), row('SYK', 'Spørsmål om sykepenger', false),
+    ];
+    const names = learnBenefitNames(rows);
+    expect(names).toEqual({ sykelønna: 'SYK' });
+    // meldekortet: in corrections of AAP, but DAG uses it too; dagpenger: already a benefit name; pappaperm: 7 < 8 rows.
+  });
+
+  it('gives a letter naming a learnt benefit a content score of its own, and never lifts the classifier\'s own verdict', () => {
+    const ref = loadReference();
+    const base = { forms: ref.forms, temaCodes: new Set(ref.tema.keys()), vendor: null, isKnownPerson: () => true };
+    const rows = [
+      ...Array.from({ length: 12 }, (_, i) => ({ tema: 'SYK', kind: i % 2 ? 'complaint' as const : 'other' as const, text: `Klage. Jeg har ikke fått sykelønna for uke ${i}. Arbeidsgiveren min sier jeg er syk.`, correction: true })),
+      ...Array.from({ length: 12 }, (_, i) => ({ tema: 'DAG', kind: i % 2 ? 'complaint' as const : 'other' as const, text: `Klage. Jeg har ikke fått ledighetstrygda for uke ${i}. Jeg er permittert fra jobben.`, correction: true })),
+    ];
+    const model = trainModel(rows, { mask: true, minDocFreq: 3 });
+    expect(model.learntNames).toMatchObject({ sykelønna: 'SYK', ledighetstrygda: 'DAG' });
+    const text = 'Klage. Jeg har ikke fått sykelønna min. Arbeidsgiveren min sier jeg er syk.';
+    const learnt = classify({ ...base, pageTexts: [text], content: new ContentClassifier(model) });
+    const plain = classify({ ...base, pageTexts: [text], content: new ContentClassifier({ ...model, learntNames: undefined }) });
+    expect(learnt.tema).toBe('SYK');
+    expect(learnt.fields.temaByContent).toBe(true);
+    expect(learnt.fields.tema).toBeGreaterThan(0.6);
+    expect(learnt.fields.tema).toBeLessThanOrEqual(0.8);
+    expect(plain.fields.tema).toBeLessThanOrEqual(0.6);
+    expect(learnt.needsManual).toBe(plain.needsManual);
+    expect(learnt.confidence).toBe(plain.confidence);
+    expect(learnt.reasons.join(' ')).toContain('learnt from the corrections');
+  });
+});
+
+describe('thresholds from cross-fitted readings', () => {
+  it('every labelled letter is evidence (read by a model that did not learn it), not only the held-out fifth', () => {
+    const ref = loadReference();
+    const corpus = generatedCorpus().filter((_, i) => i % 4 === 0);
+    const benefits: Array<[string, string]> = [['DAG', 'dagpenger'], ['BAR', 'barnetrygd'], ['KON', 'kontantstøtte'], ['SYK', 'sykepenger']];
+    const labelled = Array.from({ length: 760 }, (_, i) => {
+      const [tema, name] = benefits[i % benefits.length]!;
+      const text = `Til NAV\nJeg skriver om ${name} for ${['januar', 'februar', 'mars', 'april'][i % 4]}. ${['Jeg har spørsmål om utbetalingen.', 'Jeg klager på vedtaket.', 'Jeg sender opplysninger.'][i % 3]}\nMed vennlig hilsen`;
+      return { id: `L${i}`, pageTexts: [text], truth: { tema, kind: 'other' as const, personId: null, formNumber: null } };
+    });
+    const round = (crossFit: boolean) => retrainRound({
+      corpus, labelled, independent: [], active: { classifier: null, thresholds: null }, ceiling: 0.005, forms: ref.forms, temaCodes: new Set(ref.tema.keys()), crossFit,
+    });
+    const cross = round(true);
+    expect(cross.trainedOn).toMatchObject({ crossFitFolds: 5, heldOut: labelled.filter((d) => isHeldOut(d.id)).length });
+    // Every letter read by a sibling that did not learn it: evidence enough to hold 0.5 % with 95 % confidence.
+    expect(cross.thresholds.contentTema?.pooled?.accepted).toBeGreaterThanOrEqual(598);
+    expect(cross.thresholds.contentTema?.pooled?.errors).toBe(0);
+    // The held-out fifth alone (about 150 letters) cannot show it.
+    expect(round(false).thresholds.contentTema?.pooled).toBeNull();
+  }, 120_000);
 });

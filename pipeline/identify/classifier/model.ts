@@ -74,6 +74,8 @@ export interface ModelFile {
   threshold: number;
   /** Held-out precision when the text names exactly one benefit and the classifier picks that tema. */
   agreement: { n: number; precision: number };
+  /** Benefit names in the writers' own words, learnt from the corrections (word -> tema; pipeline/learning/train.ts). */
+  learntNames?: Record<string, string>;
   validation: Record<string, unknown>;
 }
 
@@ -118,6 +120,18 @@ export class ContentClassifier {
 
   get threshold(): number {
     return this.model.threshold;
+  }
+
+  /** The tema whose benefit the text names by a name learnt from the corrections (none for the shipped model). */
+  learntBenefits(text: string): Set<string> {
+    const names = this.model.learntNames;
+    const found = new Set<string>();
+    if (!names) return found;
+    for (const w of words(this.model.mask ? maskPersonalData(text) : text)) {
+      const t = names[w];
+      if (t) found.add(t);
+    }
+    return found;
   }
 
   predict(text: string): ContentPrediction {
