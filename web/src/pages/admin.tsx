@@ -443,20 +443,20 @@ function Models() {
   );
 }
 
+const FAILED_LETTER_COLUMNS: Array<[string, (l: FailedLetterView) => string | number]> = [
+  ['Brev', (l) => l.id], ['Dokument', (l) => l.documentId], ['Sak', (l) => l.caseId], ['Vedlegg', (l) => l.items],
+  ['Stanset', (l) => dateTime(l.failedAt)], ['Årsak', (l) => l.reason],
+];
+
 /** Letters to persons the letter adapter refused on every try: an administrator sends them again once the cause is fixed. */
 function FailedLetters() {
   const [page, setPage] = useState(1);
   const letters = useData(() => api<Paged<FailedLetterView>>(`/api/admin/letters/failed?page=${page}&pageSize=20`), [page]);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const retry = (id: number) => async () => {
-    try {
-      const r = await api<{ id: number; status: string }>(`/api/admin/letters/${id}/retry`, { method: 'POST' });
-      setMessage(r.status === 'sent' ? { ok: true, text: `Brev ${id} er sendt.` } : { ok: false, text: `Brev ${id} kunne ikke sendes nå heller; det prøves igjen automatisk.` });
-      await letters.reload();
-    } catch (e) {
-      setMessage({ ok: false, text: (e as Error).message });
-    }
-  };
+  const retry = (id: number) => () => api<{ id: number; status: string }>(`/api/admin/letters/${id}/retry`, { method: 'POST' }).then(
+    (r) => setMessage(r.status === 'sent' ? { ok: true, text: `Brev ${id} er sendt.` } : { ok: false, text: `Brev ${id} kunne ikke sendes nå heller; det prøves igjen automatisk.` }),
+    (e: Error) => setMessage({ ok: false, text: e.message }),
+  ).then(() => letters.reload());
   const data = letters.data;
   if (!data) return <Loading error={letters.error} />;
   return (
@@ -471,25 +471,14 @@ function FailedLetters() {
           <Table size="small" className="failed-letters">
             <Table.Header>
               <Table.Row>
-                <Table.HeaderCell>Brev</Table.HeaderCell>
-                <Table.HeaderCell>Dokument</Table.HeaderCell>
-                <Table.HeaderCell>Sak</Table.HeaderCell>
-                <Table.HeaderCell>Vedlegg</Table.HeaderCell>
-                <Table.HeaderCell>Stanset</Table.HeaderCell>
-                <Table.HeaderCell>Årsak</Table.HeaderCell>
-                <Table.HeaderCell />
+                {[...FAILED_LETTER_COLUMNS.map(([title]) => title), ''].map((title) => <Table.HeaderCell key={title}>{title}</Table.HeaderCell>)}
               </Table.Row>
             </Table.Header>
             <Table.Body>
               {data.items.map((l) => (
                 <Table.Row key={l.id} data-letter={l.id}>
-                  <Table.DataCell>{l.id}</Table.DataCell>
-                  <Table.DataCell>{l.documentId}</Table.DataCell>
-                  <Table.DataCell>{l.caseId}</Table.DataCell>
-                  <Table.DataCell>{l.items}</Table.DataCell>
-                  <Table.DataCell>{dateTime(l.failedAt)}</Table.DataCell>
-                  <Table.DataCell>{l.reason}</Table.DataCell>
-                  <Table.DataCell><Button size="xsmall" variant="secondary" onClick={retry(l.id)}>Send på nytt</Button></Table.DataCell>
+                  {FAILED_LETTER_COLUMNS.map(([title, cell]) => <Table.DataCell key={title}>{cell(l)}</Table.DataCell>)}
+                  <Table.DataCell><Button size="xsmall" variant="secondary" onClick={() => void retry(l.id)()}>Send på nytt</Button></Table.DataCell>
                 </Table.Row>
               ))}
             </Table.Body>
