@@ -168,6 +168,8 @@ export async function seedCanaryWorld(ctx: Context): Promise<CanaryWorld> {
   // Deviations, corrections and queued jobs that name them. Deviation ids start high so that a
   // normalised answer ("avvik 700001") cannot be confused with a page number.
   await ctx.db.query(`SELECT setval('deviations_id_seq', 700000)`);
+  // Access-log rows likewise: the sweep writes thousands, and a row id of 2103 read as the special unit's number.
+  await ctx.db.query(`SELECT setval('access_log_id_seq', 800000)`);
   const deviation = async (doc: ProtectedDoc | { docId: string; caseId: string | null }, kind: 'misrouted' | 'stuck' | 'missing-attachment', unit: string, rule: string | null) => {
     await addDeviation(ctx.db, { kind, documentId: doc.docId, caseId: doc.caseId, unitId: unit, policyId: rule ? 'ekspertgruppe-2010' : null, ruleId: rule, reason: 'feil tema', reportedBy: 'sb4450' });
     const { rows } = await ctx.db.query('SELECT max(id)::int AS id FROM deviations');
