@@ -41,6 +41,11 @@ function candidateChars(m: RegExpMatchArray): string | null {
 // ("0|2|9 0|8 7 1/5/2/3 6"). Taken only when the register knows the result.
 const LOOSE_RE = /(?<![0-9])(?=(\d(?:[ |/\\,.'`:;_!-]{0,3}\d){10})(?![0-9]))/g;
 
+/** Valid ids in the text, also with box walls between the digits (taken only where the register knows them). */
+export function idsWithBoxWalls(text: string): string[] {
+  return [...new Set([...findPersonIds(text).map((h) => h.id), ...looseIds(text).map((h) => h.id)])];
+}
+
 function looseIds(text: string): Array<{ id: string; index: number }> {
   const out: Array<{ id: string; index: number }> = [];
   for (const m of text.matchAll(LOOSE_RE)) {

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import type { CleanLevel } from '../pages/clean.ts';
 import type { Word } from '../pages/page-image.ts';
-import { findPersonIds, hasIdLabel } from '../identify/person-id.ts';
+import { findPersonIds, hasIdLabel, idsWithBoxWalls } from '../identify/person-id.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 
 /**
@@ -30,8 +30,10 @@ export interface IdRegion {
   group: number;
 }
 
-/** Eight or more digit-like characters in a row: a fødselsnummer that was not read right. */
-const DIGIT_RUN = /[0-9OoIl|SB%$#&?*§](?:[ .,'|/-]{0,2}[0-9OoIl|SB%$#&?*§]){7,}/;
+/** Nine or more digit-like characters in a row: a fødselsnummer that was not read right (a phone number has eight). */
+const DIGIT_RUN = /(?<!\p{L})[0-9OoIl|SB%$#&?*§](?:[ .,'|/-]{0,2}[0-9OoIl|SB%$#&?*§]){8,}(?!\p{L})/gu;
+/** A date, on nearly every letter: not an id. */
+const DATE = /^\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:19|20)\d{2}$/;
 
 /** Words grouped into lines (a word joins the line its vertical middle falls in), top to bottom, each left to right. */
 export function wordLines(words: Word[]): Word[][] {
@@ -74,14 +76,14 @@ export function idRegions(words: Word[], width: number, height: number, max = 4)
       continue;
     }
     const text = line.map((w) => w.text).join(' ');
-    const m = DIGIT_RUN.exec(text);
+    const m = [...text.matchAll(DIGIT_RUN)].find((x) => !DATE.test(x[0].trim()));
     if (!m) continue;
     // The words the run spans.
     let at = 0;
     const inRun = line.filter((w) => {
       const from = text.indexOf(w.text, at);
       at = from + w.text.length;
-      return from + w.text.length > m.index && from < m.index + m[0].length;
+      return from + w.text.length > m.index! && from < m.index! + m[0].length;
     });
     const before = i > 0 && hasIdLabel(lines[i - 1]!.map((w) => w.text).join(' ')) ? noDigits(lines[i - 1]!) : '';
     const context = `${before} ${noDigits(line.filter((w) => w.x1 <= inRun[0]!.x0))}`.trim();
@@ -178,7 +180,7 @@ export function idLines(text: string): string {
   const lines = text.split('\n');
   const keep = new Set<number>();
   for (const [i, l] of lines.entries()) {
-    if (!findPersonIds(l).length) continue;
+    if (!idsWithBoxWalls(l).length) continue;
     if (i > 0) keep.add(i - 1);
     keep.add(i);
   }

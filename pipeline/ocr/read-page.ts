@@ -116,9 +116,12 @@ async function secondOpinion(engine: OcrEngine, input: { image: Buffer; dpi: num
   }
 }
 
-/** A page that should carry a fødselsnummer: a label, or a NAV form (its heading or number). */
+/**
+ * A page that should carry the fødselsnummer: a label, a NAV form's heading, or the section about
+ * the person. Not a form number alone: every page of a form prints it, the id only the first.
+ */
 export function shouldCarryId(text: string): boolean {
-  return hasIdLabel(text) || /arbeids-?\s*og\s*velferds/i.test(text) || /\bNAVe?\s?\d{2}\s?[-.]\s?\d{2}[.,]\d{2}\b/i.test(text);
+  return hasIdLabel(text) || /arbeids-?\s*og\s*velferds/i.test(text) || /opplysninger\s+om\s+(deg|søker)|personopplysninger|personalia|about\s+you/i.test(text);
 }
 
 /**

@@ -54,6 +54,9 @@ describe('where the id is on the page, from the first reading\'s words', () => {
     expect(run[0]).toMatchObject({ context: 'Kontonummer', psm: '7' });
     expect(run[0]!.box.x0).toBeLessThan(260);
     expect(idRegions([w('Søknad', 100, 100), w('om', 200, 100), w('dagpenger', 250, 100), w('2026', 400, 100)], 1654, 2339)).toEqual([]);
+    // Dates and phone numbers are not ids.
+    expect(idRegions([w('Oslo,', 100, 100), w('23.03.2026', 200, 100)], 1654, 2339)).toEqual([]);
+    expect(idRegions([w('Telefon', 100, 100), w('488', 200, 100), w('52', 250, 100), w('673', 300, 100)], 1654, 2339)).toEqual([]);
   });
   it('keeps regions inside the page', () => {
     const [r] = idRegions([w('Fnr', 1600, 2320, 40, 19)], 1654, 2339);
@@ -95,11 +98,12 @@ describe('a box of the cleaned page, enlarged', () => {
 });
 
 describe('pages that should carry an id', () => {
-  it('a label, a NAV heading or a NAV form number', () => {
+  it('a label, a NAV heading or the section about the person, not a form number alone', () => {
     expect(hasIdLabel('Fødselsnr.')).toBe(true);
     expect(hasIdLabel('Frødselsnummer')).toBe(true);
     expect(shouldCarryId('Arbeids- og velferdsetaten')).toBe(true);
-    expect(shouldCarryId('blankett NAV 10-07.53 side 1')).toBe(true);
+    expect(shouldCarryId('1 Opplysninger om deg\nFornavn')).toBe(true);
+    expect(shouldCarryId('NAV 10-07.53 side 2 av 3')).toBe(false);
     expect(shouldCarryId('Hei, jeg lurer på om dere har fått brevet mitt.')).toBe(false);
   });
 });
