@@ -150,3 +150,26 @@ describe('a page read without a valid id gets its id field read again', () => {
     expect(calls).toHaveLength(1);
   });
 });
+
+describe('a reading still poor after the bold level (issue 9: a noisy scanner)', () => {
+  it('is read once more at the hard level, and that reading is kept when it reads better', async () => {
+    const good = (n: number): Word[] => Array.from({ length: n }, (_, i) => ({ text: 'uføretrygd', conf: 90, x0: 10 + i * 200, y0: 100, x1: 190 + i * 200, y1: 130 }));
+    const readings = [
+      { text: `speckled ${applicant}`, confidence: 50, words: [{ text: 'x1', conf: 40, x0: 0, y0: 0, x1: 10, y1: 10 }] },
+      { text: `bold ${applicant}`, confidence: 40, words: [] as Word[] },
+      { text: `hard ${applicant}`, confidence: 80, words: good(6) },
+    ];
+    let call = 0;
+    const factory: BackendFactory = async () => ({
+      recognize: async () => readings[Math.min(call++, readings.length - 1)]!,
+      terminate: async () => {},
+    });
+    const engine = await OcrEngine.create({ langs: 'nor', size: 1, factory });
+    const page = { data: Buffer.alloc(1654 * 2339, 255), width: 1654, height: 2339 };
+    const r = await readPage(engine, page, 200);
+    await engine.close();
+    expect(call).toBe(3);
+    expect(r.text).toBe(`hard ${applicant}`);
+    expect(r.level).toBe('hard');
+  });
+});
