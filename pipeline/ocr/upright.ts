@@ -173,7 +173,11 @@ export async function readUprightPage(engine: OcrEngine, page: GreyRaster, dpi: 
   // The id is read again (readPage's rescue) only on the reading that is kept, never on a page
   // still upside down.
   const first = await readPage(engine, n.raster, n.dpi, { ...opts, rescue: false });
-  const kept = async (): Promise<PageRead> => ({ ...first, text: await withIdRescue(engine, n.raster, n.dpi, first) });
+  const kept = async (): Promise<PageRead> => {
+    const started = performance.now();
+    const text = await withIdRescue(engine, n.raster, n.dpi, first);
+    return { ...first, text, ms: first.ms + Math.round(performance.now() - started) };
+  };
   if (first.status === 'ok' && readsUpright(first.words)) return { page: { ...n, probed: true }, read: await kept() };
   const up = await decideByText(engine, n);
   if (up.orientation === n.orientation) return { page: up, read: await kept() };
