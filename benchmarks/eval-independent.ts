@@ -10,7 +10,7 @@
  * Seeds from 1000 are held out: only counts are written. Each run replaces its own section of
  * benchmarks/RESULTS-eval-independent.md and keeps the others.
  */
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: String(Math.min(2, os.availableParallelism())) },
     out: { type: 'string', default: path.join(ROOT, 'benchmarks', 'RESULTS-eval-independent.md') },
     verbose: { type: 'boolean', default: false },
+    /** Appends each document's score (counts and its family, style, format and kind of paper; no text, no id) as a JSON line, so a run stopped early still counts. */
+    progress: { type: 'string' },
   },
 });
 const seed = Number(values.seed);
@@ -82,6 +84,10 @@ const result = await evaluateIndependent({
   },
   onDocument: (s, done) => {
     if (done % 10 === 0) log(`  ${done}/${docs} read`);
+    if (values.progress) {
+      const t = s.truth;
+      appendFileSync(values.progress, `${JSON.stringify({ seed, family: t.family, fontStyle: t.fontStyle, format: t.format, docType: t.docType, temaOk: s.temaOk, personOk: s.personOk, destOk: s.destOk, auto: s.auto, autoWrong: s.autoWrong, personWrong: s.personWrong, repair: s.repair, error: Boolean(s.error) })}\n`);
+    }
     const bad = !s.temaOk || !s.personOk || !s.destOk;
     if (values.verbose && bad && !heldOut) {
       const g = s.got;

@@ -24,7 +24,9 @@ const APPLICANT_RE = /(søker|bruker|personopplysninger|gjelder:|undertegnede)/i
 // 11 digits, allowing "DDMMYY NNNNN" (or "DDMMYY-NNNNN"), up to two OCR-inserted spaces anywhere ("16868921 157") and
 // letters OCR confuses with digits. Zero-width, so candidates may overlap: a phone number just
 // before an id cannot swallow its first digits.
-const ID_CHAR = '[0-9OoDIl|SB]';
+// A blot: a mark OCR makes of one digit it cannot read ("0482109759%"); the check digits decide it.
+const BLOT = '%$#&?*§';
+const ID_CHAR = `[0-9OoDIl|SB${BLOT}]`;
 const ID_RE = new RegExp(`(?<![0-9A-Za-z])(?=(${ID_CHAR}(?:[ .-]?${ID_CHAR}){10})(?![0-9A-Za-z]))`, 'g');
 const MAX_SEPARATORS = 2;
 
@@ -38,6 +40,11 @@ function candidateChars(m: RegExpMatchArray): string | null {
 // Eleven digits with box walls, slashes or commas OCR made of a boxed field between them
 // ("0|2|9 0|8 7 1/5/2/3 6"). Taken only when the register knows the result.
 const LOOSE_RE = /(?<![0-9])(?=(\d(?:[ |/\\,.'`:;_!-]{0,3}\d){10})(?![0-9]))/g;
+
+/** Valid ids in the text, also with box walls between the digits (taken only where the register knows them). */
+export function idsWithBoxWalls(text: string): string[] {
+  return [...new Set([...findPersonIds(text).map((h) => h.id), ...looseIds(text).map((h) => h.id)])];
+}
 
 function looseIds(text: string): Array<{ id: string; index: number }> {
   const out: Array<{ id: string; index: number }> = [];
@@ -66,6 +73,22 @@ function oneDigitRepairs(raw: string, isKnown: (id: string) => boolean): string[
     }
   }
   return out;
+}
+
+/**
+ * The one id that fills a single unreadable character of an otherwise read id: the two mod-11
+ * check digits leave at most one digit for any one position, and the register must know the
+ * result. Null when there is no blot, more than one, or no known id fits.
+ */
+export function completeBlot(raw: string, isKnown: (id: string) => boolean): string | null {
+  const blots = [...raw].filter((c) => BLOT.includes(c)).length;
+  if (blots !== 1 || raw.length !== 11) return null;
+  const fits: string[] = [];
+  for (let d = 0; d <= 9; d++) {
+    const v = raw.replace(/[^0-9]/, String(d));
+    if (hasValidFnrCheckDigits(v) && isValidPersonId(v) && isKnown(v)) fits.push(v);
+  }
+  return fits.length === 1 ? fits[0]! : null;
 }
 
 function roleOf(text: string, index: number, labelDistance: number): PersonRole {
@@ -99,7 +122,10 @@ export function findPersonIds(text: string, opts: FindOptions = {}): PersonIdHit
     let id: string | null = isValidPersonId(raw) ? raw : null;
     let corrected = confusable;
     let repaired = false;
-    if (!id && opts.isKnown) {
+    if (!id && opts.isKnown && /[^0-9]/.test(raw)) {
+      id = completeBlot(raw, opts.isKnown);
+      repaired = corrected = id !== null;
+    } else if (!id && opts.isKnown) {
       const repairs = oneDigitRepairs(raw, opts.isKnown);
       if (repairs.length === 1) {
         id = repairs[0]!;
@@ -139,7 +165,10 @@ export function possibleIds(text: string): string[] {
     if (!chars) continue;
     const raw = chars.replace(/[^0-9]/g, (c) => DIGIT_OF[c] ?? c);
     if (isValidPersonId(raw)) out.add(raw);
-    for (const v of oneDigitRepairs(raw, () => true)) out.add(v);
+    if (/[^0-9]/.test(raw)) {
+      const v = completeBlot(raw, () => true);
+      if (v) out.add(v);
+    } else for (const v of oneDigitRepairs(raw, () => true)) out.add(v);
   }
   for (const { id } of looseIds(text)) out.add(id);
   return [...out];
@@ -150,10 +179,14 @@ export function possibleIds(text: string): string[] {
  * misread (digits in boxes, a stamp over them). OCR then reads the page a second way.
  */
 export function labelWithoutId(text: string): boolean {
+  // A NAV form's heading counts too: NAV's forms always ask for the id.
+  return (hasIdLabel(text) || /arbeids-?\s*og\s*velferds/i.test(text)) && findPersonIds(text).length === 0;
+}
+
+/** The text holds a fødselsnummer label, also as OCR may garble it ("Fcdselsnummer", "Fødsclsnr"). */
+export function hasIdLabel(text: string): boolean {
   LABEL_RE.lastIndex = 0;
-  // The label as OCR may garble it ("Fcdselsnummer", "Fødsclsnr"), or a NAV form's heading: NAV's
-  // forms always ask for the id.
-  const labelled = LABEL_RE.test(text) || /\bf\S{0,2}ds\S{0,4}\s?n(?:r|um)/i.test(text) || /arbeids-?\s*og\s*velferds/i.test(text);
+  const labelled = LABEL_RE.test(text) || /\bf\S{0,2}ds\S{0,4}\s?n(?:r|um)/i.test(text);
   LABEL_RE.lastIndex = 0;
-  return labelled && findPersonIds(text).length === 0;
+  return labelled;
 }

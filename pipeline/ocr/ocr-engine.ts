@@ -26,6 +26,8 @@ export interface RecognizeOptions {
   psm?: string;
   /** Override the engine's per-page limit. */
   timeoutMs?: number;
+  /** Only these characters may be read (e.g. the digits of a fødselsnummer field). @defaultValue any */
+  whitelist?: string;
 }
 
 /** A page took longer than the limit: the worker was killed and replaced. */
@@ -164,14 +166,17 @@ export function tesseractBackend(langs: string[], data: LangData, cachePath: str
     await worker.setParameters({ debug_file: '/dev/null' } as never);
     let lastDpi = '';
     let lastPsm = '';
+    let lastWhitelist = '';
     return {
       async recognize(image, opts) {
         const dpi = String(Math.round(opts.dpi));
         const psm = opts.psm ?? '3';
-        if (dpi !== lastDpi || psm !== lastPsm) {
-          await worker.setParameters({ user_defined_dpi: dpi, tessedit_pageseg_mode: psm as never });
+        const whitelist = opts.whitelist ?? '';
+        if (dpi !== lastDpi || psm !== lastPsm || whitelist !== lastWhitelist) {
+          await worker.setParameters({ user_defined_dpi: dpi, tessedit_pageseg_mode: psm as never, tessedit_char_whitelist: whitelist });
           lastDpi = dpi;
           lastPsm = psm;
+          lastWhitelist = whitelist;
         }
         failure = null;
         const { data: page } = await worker.recognize(image, opts.textPdf ? { pdfTextOnly: true, pdfTitle: 'ocr' } : {}, {

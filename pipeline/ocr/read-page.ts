@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { glyphHeight, type GreyRaster } from '../pages/analyse.ts';
 import { cleanRaster, type CleanLevel } from '../pages/clean.ts';
 import type { Word } from '../pages/page-image.ts';
-import { labelWithoutId } from '../identify/person-id.ts';
+import { findPersonIds, hasIdLabel, labelWithoutId } from '../identify/person-id.ts';
+import { rescueId, type Bitmap } from './id-rescue.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 import { textScore } from './text-score.ts';
 
@@ -17,6 +18,8 @@ export interface PageRead {
   ms: number;
   attempts: number;
   reason?: string;
+  /** The clean-up level of the reading kept. */
+  level?: CleanLevel;
 }
 
 /**
@@ -75,12 +78,23 @@ export function largePrint(dpi: number, glyphPx: number | null): boolean {
   return glyphPx !== null && glyphPx * byDpi > GLYPH_MAX;
 }
 
+interface OcrInput {
+  image: Buffer;
+  dpi: number;
+  /** Page pixels per OCR pixel. */
+  scale: number;
+  width: number;
+  height: number;
+}
+
 /** Cleaned OCR input, scaled as ocrScale says, and the factor back to the page's pixels. */
-async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<{ image: Buffer; dpi: number; scale: number }> {
+async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<OcrInput> {
   const s = ocrScale(dpi, glyphPx);
   const c = await cleanRaster(page, dpi, level, OCR_DPI, s);
-  return { image: c.pbm, dpi: c.dpi, scale: page.width / c.width };
+  return { image: c.pbm, dpi: c.dpi, scale: page.width / c.width, width: c.width, height: c.height };
 }
+
+const bitmapOf = (i: OcrInput): Bitmap => ({ pbm: i.image, width: i.width, height: i.height, dpi: i.dpi });
 
 const scaleWords = (words: Word[], k: number): Word[] =>
   k === 1 ? words : words.map((w) => ({ ...w, x0: Math.round(w.x0 * k), y0: Math.round(w.y0 * k), x1: Math.round(w.x1 * k), y1: Math.round(w.y1 * k) }));
@@ -103,11 +117,38 @@ async function secondOpinion(engine: OcrEngine, input: { image: Buffer; dpi: num
 }
 
 /**
+ * A page that should carry the fødselsnummer: a label, a NAV form's heading, or the section about
+ * the person. Not a form number alone: every page of a form prints it, the id only the first.
+ */
+export function shouldCarryId(text: string): boolean {
+  return hasIdLabel(text) || /arbeids-?\s*og\s*velferds/i.test(text) || /opplysninger\s+om\s+(deg|søker)|personopplysninger|personalia|about\s+you/i.test(text);
+}
+
+/**
+ * The text of a page reading, with its fødselsnummer read again when the reading holds no valid
+ * one: the id's field (id-rescue.ts), else the whole page as one block (digits in boxes). Only
+ * readings without an id cost more. `made` is the cleaned input the reading used, when at hand.
+ */
+export async function withIdRescue(engine: OcrEngine, page: GreyRaster, dpi: number, read: PageRead, made?: { input: OcrInput; glyphs: number | null }): Promise<string> {
+  const text = read.text ?? '';
+  if (read.status !== 'ok' || findPersonIds(text).length > 0) return text;
+  const used = read.level ?? 'normal';
+  const glyphs = made ? made.glyphs : await pageGlyphHeight(page, dpi);
+  // The page cleaned at each level once: the reading's own, the others when asked for.
+  const inputs = new Map<CleanLevel, Promise<OcrInput>>();
+  if (made) inputs.set(used, Promise.resolve(made.input));
+  const input = (l: CleanLevel) => inputs.get(l) ?? inputs.set(l, ocrInput(page, dpi, l, glyphs)).get(l)!;
+  const extra = await rescueId(engine, async (l) => bitmapOf(await input(l)), page, read.words, shouldCarryId(text), used);
+  if (extra) return `${text}\n${extra}`;
+  return secondOpinion(engine, await input(used), text);
+}
+
+/**
  * Full-text OCR of one upright page: normal clean-up first; after a timeout the worker has
  * been replaced and the page is tried once more with hard clean-up (less speckle, less for
  * tesseract to chew on); a second timeout leaves the page to a person.
  */
-export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number, opts: { textPdf?: boolean } = {}): Promise<PageRead> {
+export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number, opts: { textPdf?: boolean; rescue?: boolean } = {}): Promise<PageRead> {
   let ms = 0;
   let attempts = 0;
   const glyphs = await pageGlyphHeight(page, dpi);
@@ -117,6 +158,7 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
     try {
       let input = await ocrInput(page, dpi, level, glyphs);
       let r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
+      let used: CleanLevel = level;
       if (level === 'normal' && r.confidence < POOR_READING) {
         // A poor reading: thin or pale strokes are often broken by the normal level. Read once
         // more with more of the grey taken as print and keep whichever reading has more real words.
@@ -128,6 +170,21 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
         if (bold && textScore(bold.words) > textScore(r.words) * 1.1) {
           r = bold;
           input = boldInput;
+          used = 'bold';
+        }
+        // Still poor: grain and speckle (a noisy scanner) rather than pale print; the median of
+        // the hard level takes out what the normal level leaves as specks.
+        if (r.confidence < POOR_READING) {
+          const hardInput = await ocrInput(page, dpi, 'hard', glyphs);
+          const hard = await engine.recognize(hardInput.image, { dpi: hardInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
+            if (err instanceof OcrTimeoutError) return null;
+            throw err;
+          });
+          if (hard && textScore(hard.words) > textScore(r.words) * 1.1) {
+            r = hard;
+            input = hardInput;
+            used = 'hard';
+          }
         }
         // Print larger than a form's (hand lettering, a notice): its strokes are as long as the
         // cell walls that clean-up removes. Read it once more with the ruling left in.
@@ -140,13 +197,16 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
           if (plain && textScore(plain.words) > textScore(r.words) * 1.1) {
             r = plain;
             input = plainInput;
+            used = 'keep-rules';
           }
         }
       }
-      const text = await secondOpinion(engine, input, r.text);
+      const words = scaleWords(r.words, input.scale);
+      const read: PageRead = { status: 'ok', text: r.text, confidence: r.confidence, words, textPdf: r.textPdf, ms: 0, attempts, level: used };
+      const text = opts.rescue === false ? r.text : await withIdRescue(engine, page, dpi, read, { input, glyphs });
       ms += performance.now() - started;
       // Boxes in the stored page's pixels; the text layer PDF has the page's size in points already.
-      return { status: 'ok', text, confidence: r.confidence, words: scaleWords(r.words, input.scale), textPdf: r.textPdf, ms: Math.round(ms), attempts };
+      return { ...read, text, ms: Math.round(ms) };
     } catch (err) {
       ms += performance.now() - started;
       if (!(err instanceof OcrTimeoutError)) throw err;

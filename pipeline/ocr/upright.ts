@@ -2,7 +2,7 @@ import { histogram, inkThreshold, type GreyRaster, type Orientation } from '../p
 import { cleanRaster } from '../pages/clean.ts';
 import { normalisePage, rotateRaster, type NormalisedPage } from '../pages/normalise.ts';
 import type { Word } from '../pages/page-image.ts';
-import { OCR_DPI, ocrScale, pageGlyphHeight, readPage, type PageRead } from './read-page.ts';
+import { OCR_DPI, ocrScale, pageGlyphHeight, readPage, withIdRescue, type PageRead } from './read-page.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 import { textScore } from './text-score.ts';
 
@@ -170,9 +170,16 @@ export async function readUprightPage(engine: OcrEngine, page: GreyRaster, dpi: 
   const n = await normalisePage(page, dpi);
   if (n.blank) return { page: { ...n, probed: false }, read: null };
   if (voteSure(n)) return { page: { ...n, probed: false }, read: await readPage(engine, n.raster, n.dpi, opts) };
-  const first = await readPage(engine, n.raster, n.dpi, opts);
-  if (first.status === 'ok' && readsUpright(first.words)) return { page: { ...n, probed: true }, read: first };
+  // The id is read again (readPage's rescue) only on the reading that is kept, never on a page
+  // still upside down.
+  const first = await readPage(engine, n.raster, n.dpi, { ...opts, rescue: false });
+  const kept = async (): Promise<PageRead> => {
+    const started = performance.now();
+    const text = await withIdRescue(engine, n.raster, n.dpi, first);
+    return { ...first, text, ms: first.ms + Math.round(performance.now() - started) };
+  };
+  if (first.status === 'ok' && readsUpright(first.words)) return { page: { ...n, probed: true }, read: await kept() };
   const up = await decideByText(engine, n);
-  if (up.orientation === n.orientation) return { page: up, read: first };
+  if (up.orientation === n.orientation) return { page: up, read: await kept() };
   return { page: up, read: await readPage(engine, up.raster, up.dpi, opts) };
 }
