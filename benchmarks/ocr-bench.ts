@@ -28,7 +28,6 @@ import { readUprightPage, uprightPage } from '../pipeline/ocr/upright.ts';
 import { loadConfig, ROOT } from '../schemas/config.ts';
 import { loadReference } from '../pipeline/reference.ts';
 import { personRegister } from '../storage/seed/person-register.ts';
-import { ocrJobsInFlight } from '../workers/worker.ts';
 import { characterAccuracy, wordRecall } from './text-accuracy.ts';
 import sharp from 'sharp';
 
@@ -50,8 +49,6 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     /** Only these languages (e.g. nor+eng); default the configured OCR_LANGS and nor alone. */
     langs: { type: 'string' },
-    /** Also run ours with one page in flight per tesseract worker (as before issue 14's look-ahead), in the same run. */
-    'one-per-worker': { type: 'boolean', default: false },
   },
 });
 const DOCS = Number(values['docs-per-level']);
@@ -174,7 +171,7 @@ interface Runner {
 /** The default languages (OCR_LANGS, nor+eng) and Norwegian alone, to show what English costs. */
 const LANGS = values.langs ? values.langs.split(',') : [...new Set([loadConfig().OCR_LANGS, 'nor'])];
 
-async function ours(name: string, langPath: string | undefined, langs: string, inFlight = ocrJobsInFlight(CORES), warmPage?: BenchPage): Promise<Runner> {
+async function ours(name: string, langPath: string | undefined, langs: string, warmPage?: BenchPage): Promise<Runner> {
   const engine = await OcrEngine.create({ langs, size: CORES, langPath });
   // Warm-up outside the clock, as a long-running worker would be: the engine, and one real page
   // through the page code (its first page otherwise costs seconds of compiling, charged to
@@ -188,9 +185,7 @@ async function ours(name: string, langPath: string | undefined, langs: string, i
       const mem = memorySampler();
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
-      // As the pipeline's OCR stage runs: one page more in flight than tesseract workers, so a
-      // worker never waits while a page is decoded, made upright and cleaned (workers/worker.ts).
-      await pool(pages, inFlight, async (p) => {
+      await pool(pages, CORES, async (p) => {
         const { page: n, read: r } = await readUprightPage(engine, await toGrey(p.file), DPI);
         result.orientationOk!.set(p, n.orientation === p.upright);
         if (r?.status === 'manual') result.manual!++;
@@ -328,13 +323,12 @@ const ready: Array<[string, ReadyResult]> = [];
 const loads: number[] = [os.loadavg()[0]!];
 try {
   // Each variant: [name, language data folder, languages].
-  const variants: Array<[string, string | undefined, string, number?]> = [];
+  const variants: Array<[string, string | undefined, string]> = [];
   const debian = !values['lang-path'] && values['debian-data'] && existsSync(path.join(values['debian-data'], 'nor.traineddata')) ? values['debian-data'] : undefined;
   for (const langs of LANGS) {
     if (values['lang-path']) variants.push([`ours ${langs}, data from ${values['lang-path']}`, values['lang-path'], langs]);
     else if (debian) variants.push([`ours ${langs}, Debian fast data (the default when installed)`, debian, langs]);
     if (!values['lang-path'] && (values.npm || !debian)) variants.push([`ours ${langs}, npm best_int data (OCR_LANG_PATH=npm)`, 'npm', langs]);
-    if (values['one-per-worker']) variants.push([`ours ${langs}, one page in flight per worker (before)`, values['lang-path'] ?? debian, langs, CORES]);
   }
   /** Pages per minute of each engine in each run, and each run's ratio of ours to native with the same languages. */
   const ppmRuns = new Map<string, number[]>();
@@ -345,7 +339,7 @@ try {
   const baselines = new Map<string, Runner>();
   for (let run = 1; run <= RUNS; run++) {
     const runners: Runner[] = [];
-    for (const [name, lp, langs, inFlight] of variants) runners.push(await ours(name, lp, langs, inFlight, pages[0]));
+    for (const [name, lp, langs] of variants) runners.push(await ours(name, lp, langs, pages[0]));
     baselines.clear();
     for (const langs of LANGS) baselines.set(langs, await native(pages, tmp, langs));
     runners.push(...baselines.values());
@@ -385,7 +379,7 @@ try {
   say();
   say(`${pages.length} pages in ${docs.length} documents (${DOCS} generated per level, and one real scan with its known text), A4 at ${DPI} dpi, ${CORES} core(s) (${os.cpus()[0]?.model ?? 'cpu'}), seed ${SEED}.`);
   say(`Native baseline: \`tesseract FILE - -l LANGS --dpi ${DPI}\` with the same languages as ours (${LANGS.join(', ')}; tesseract ${(await tesseractVersion()) ?? '?'}, Debian's data), OMP_THREAD_LIMIT=1, ${CORES} process(es) at a time.`);
-  say(`Ours: decode, blank/orientation/deskew, clean-up, tesseract.js 7 worker pool of ${CORES} (time limit 30 s per page), ${ocrJobsInFlight(CORES)} pages in flight as in the pipeline's OCR stage. Same page files for both; the engines take turns on ${ROUNDS} slices of the set, so load from other processes falls on all alike. Load average (1 min) at the start and after each run: ${loads.map((l) => l.toFixed(1)).join(', ')}.`);
+  say(`Ours: decode, blank/orientation/deskew, clean-up, tesseract.js 7 worker pool of ${CORES} (time limit 30 s per page). Same page files for both; the engines take turns on ${ROUNDS} slices of the set, so load from other processes falls on all alike. Load average (1 min) at the start and after each run: ${loads.map((l) => l.toFixed(1)).join(', ')}.`);
   say(`The native CLI is one process per page, as OCRmyPDF runs it and as a user would; its process start (loading the language data) is part of its time: ${(await startCost('nor+eng')).toFixed(0)} ms with nor+eng and ${(await startCost('nor')).toFixed(0)} ms with nor for a blank 50 x 50 image, measured now.`);
   say();
   say(`Character accuracy = 1 - errors / characters of the printed text, whitespace collapsed. "line-matched" aligns each printed line with the best-fitting stretch of the output (reading order between blocks ignored, extra output counts as errors); "in order" is plain Levenshtein over the whole page.`);
@@ -432,7 +426,7 @@ try {
     for (const [n, rss] of m.series) say(`| ${n} | ${rss} |`);
   }
   say();
-  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI} --runs ${RUNS}${values.quick ? ' --quick' : ''}${values.langs ? ` --langs ${values.langs}` : ''}${values['one-per-worker'] ? ' --one-per-worker' : ''}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
+  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI} --runs ${RUNS}${values.quick ? ' --quick' : ''}${values.langs ? ` --langs ${values.langs}` : ''}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);
   if (values.out) {

@@ -13,7 +13,6 @@ import { listPages } from '../storage/repositories/pages.repository.ts';
 import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
 import { readUprightPage } from '../pipeline/ocr/upright.ts';
 import { toGrey } from '../pipeline/pages/normalise.ts';
-import { ocrJobsInFlight } from '../workers/worker.ts';
 import { readFileSync } from 'node:fs';
 
 export interface DemoOptions {
@@ -76,8 +75,7 @@ async function ocrAlone(ctx: Awaited<ReturnType<typeof createContext>>, summary:
     const t0 = performance.now();
     const cpu0 = ownCpuSeconds();
     let next = 0;
-    // As many pages in flight as the pipeline's OCR stage has (workers/worker.ts ocrJobsInFlight).
-    await Promise.all(Array.from({ length: ocrJobsInFlight(workers) }, async () => {
+    await Promise.all(Array.from({ length: workers }, async () => {
       while (next < images.length) {
         const img = images[next++]!;
         await readUprightPage(engine, await toGrey(await ctx.store.get(img.key)), img.dpi);

@@ -42,17 +42,6 @@ function measured(ctx: Context, stage: Stage, run: (job: Job) => Promise<string>
   };
 }
 
-/**
- * OCR jobs in flight for `ocrWorkers` tesseract workers: one more than the workers. A job spends
- * about a third of its time outside tesseract (fetching and decoding the page, making it upright,
- * clean-up, storing the result); with one job per worker, that worker idles meanwhile. The extra
- * job prepares the next page, so a tesseract worker never waits for one; it costs one page image
- * more in memory.
- */
-export function ocrJobsInFlight(ocrWorkers: number): number {
-  return ocrWorkers + 1;
-}
-
 export interface RunningWorkers {
   workers: Worker[];
   close(): Promise<void>;
@@ -71,8 +60,8 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
       {
         connection: redisOptions(ctx.config.REDIS_URL),
         prefix: ctx.config.QUEUE_PREFIX,
-        // OCR is CPU-bound: one job per tesseract worker, and one more (ocrJobsInFlight). Other stages mostly wait on I/O.
-        concurrency: stage === 'ocr' ? ocrJobsInFlight(concurrency) : stage === 'header' ? concurrency : Math.max(4, concurrency),
+        // OCR is CPU-bound: one job per tesseract worker. Other stages mostly wait on I/O.
+        concurrency: stage === 'ocr' || stage === 'header' ? concurrency : Math.max(4, concurrency),
         lockDuration: ctx.config.JOB_LOCK_MS,
         stalledInterval: Math.max(1000, Math.floor(ctx.config.JOB_LOCK_MS / 2)),
         maxStalledCount: 3,

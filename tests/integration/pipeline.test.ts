@@ -46,12 +46,6 @@ describe('a generated scanned batch through real PostgreSQL, Redis and S3', () =
     expect(docs.map((d) => d.fileName).sort()).toEqual(sample.truth.map(fileNameOf).sort());
   });
 
-  it('keeps one OCR job more in flight than tesseract workers (issue 14), the other CPU stages one per worker', () => {
-    const concurrencyOf = (stage: string) => workers.workers.find((w) => w.name === stage)!.concurrency;
-    expect(concurrencyOf('ocr')).toBe(3);
-    expect(concurrencyOf('header')).toBe(2);
-  });
-
   it('reads tema, person and page count of every document', () => {
     for (const t of sample.truth) {
       const d = docs.find((x) => x.fileName === fileNameOf(t))!;
