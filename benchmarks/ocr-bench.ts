@@ -47,6 +47,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     /** Skip the routing-ready and memory measurements (throughput and accuracy only). */
     quick: { type: 'boolean', default: false },
+    /** Only these languages (e.g. nor+eng); default the configured OCR_LANGS and nor alone. */
+    langs: { type: 'string' },
   },
 });
 const DOCS = Number(values['docs-per-level']);
@@ -150,6 +152,8 @@ interface RunResult {
   texts: Map<BenchPage, string>;
   orientationOk?: Map<BenchPage, boolean>;
   wallMs: number;
+  /** CPU time (user + system, every thread or process) spent reading, over the pages read. */
+  cpuMs: number;
   peakMb: number;
   /** RSS of the OCR process before its engine started (node, sharp, the rendered pages). */
   baseMb?: number;
@@ -165,18 +169,22 @@ interface Runner {
 }
 
 /** The default languages (OCR_LANGS, nor+eng) and Norwegian alone, to show what English costs. */
-const LANGS = [...new Set([loadConfig().OCR_LANGS, 'nor'])];
+const LANGS = values.langs ? values.langs.split(',') : [...new Set([loadConfig().OCR_LANGS, 'nor'])];
 
-async function ours(name: string, langPath: string | undefined, langs: string): Promise<Runner> {
+async function ours(name: string, langPath: string | undefined, langs: string, warmPage?: BenchPage): Promise<Runner> {
   const engine = await OcrEngine.create({ langs, size: CORES, langPath });
-  // Warm-up outside the clock, as a long-running worker would be.
+  // Warm-up outside the clock, as a long-running worker would be: the engine, and one real page
+  // through the page code (its first page otherwise costs seconds of compiling, charged to
+  // whichever variant runs first).
   await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
-  const result: RunResult = { name, texts: new Map(), orientationOk: new Map(), wallMs: 0, peakMb: 0, timeouts: 0, manual: 0 };
+  if (warmPage) await readUprightPage(engine, await toGrey(warmPage.file), DPI);
+  const result: RunResult = { name, texts: new Map(), orientationOk: new Map(), wallMs: 0, cpuMs: 0, peakMb: 0, timeouts: 0, manual: 0 };
   return {
     result,
     async round(pages) {
       const mem = memorySampler();
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       await pool(pages, CORES, async (p) => {
         const { page: n, read: r } = await readUprightPage(engine, await toGrey(p.file), DPI);
         result.orientationOk!.set(p, n.orientation === p.upright);
@@ -184,6 +192,9 @@ async function ours(name: string, langPath: string | undefined, langs: string): 
         result.texts.set(p, r?.text ?? '');
       });
       result.wallMs += performance.now() - t0;
+      // This process's every thread (tesseract's workers, libvips): nothing else runs in it during a round.
+      const cpu = process.cpuUsage(cpu0);
+      result.cpuMs += (cpu.user + cpu.system) / 1000;
       result.peakMb = Math.max(result.peakMb, mem.stop() / 2 ** 20);
       result.timeouts = engine.stats().timeouts;
     },
@@ -191,15 +202,15 @@ async function ours(name: string, langPath: string | undefined, langs: string): 
   };
 }
 
-function execTesseract(file: string, langs: string): Promise<{ text: string; kb: number }> {
+function execTesseract(file: string, langs: string): Promise<{ text: string; kb: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
-    // GNU time reports the peak resident size of the tesseract process.
-    execFile('/usr/bin/time', ['-f', '%M', 'tesseract', file, '-', '-l', langs, '--dpi', String(DPI)], {
+    // GNU time reports the tesseract process's CPU seconds (user, system) and peak resident size.
+    execFile('/usr/bin/time', ['-f', '%U %S %M', 'tesseract', file, '-', '-l', langs, '--dpi', String(DPI)], {
       env: { ...process.env, OMP_THREAD_LIMIT: '1' }, maxBuffer: 16 * 2 ** 20,
     }, (err, stdout, stderr) => {
       if (err) return reject(err);
-      const kb = Number(/(\d+)\s*$/.exec(stderr.trim())?.[1] ?? 0);
-      resolve({ text: stdout, kb });
+      const m = /([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr.trim());
+      resolve({ text: stdout, kb: Number(m?.[3] ?? 0), cpuMs: (Number(m?.[1] ?? 0) + Number(m?.[2] ?? 0)) * 1000 });
     });
   });
 }
@@ -211,7 +222,7 @@ async function native(pages: BenchPage[], dir: string, langs: string): Promise<R
     await writeFile(f, p.file);
     files.set(p, f);
   }
-  const result: RunResult = { name: `native tesseract CLI, ${langs}`, texts: new Map(), wallMs: 0, peakMb: 0 };
+  const result: RunResult = { name: `native tesseract CLI, ${langs}`, texts: new Map(), wallMs: 0, cpuMs: 0, peakMb: 0 };
   return {
     result,
     async round(chunk) {
@@ -220,6 +231,7 @@ async function native(pages: BenchPage[], dir: string, langs: string): Promise<R
       await pool(chunk, CORES, async (p) => {
         const r = await execTesseract(files.get(p)!, langs);
         peakKb = Math.max(peakKb, r.kb);
+        result.cpuMs += r.cpuMs;
         result.texts.set(p, r.text);
       });
       result.wallMs += performance.now() - t0;
@@ -321,10 +333,13 @@ try {
   /** Pages per minute of each engine in each run, and each run's ratio of ours to native with the same languages. */
   const ppmRuns = new Map<string, number[]>();
   const ratioRuns = new Map<string, number[]>();
+  /** CPU per page in each run, and each run's ratio of the CLI's CPU per page to ours (what a quiet machine's throughput ratio tends to). */
+  const cpuRuns = new Map<string, number[]>();
+  const cpuRatioRuns = new Map<string, number[]>();
   const baselines = new Map<string, Runner>();
   for (let run = 1; run <= RUNS; run++) {
     const runners: Runner[] = [];
-    for (const [name, lp, langs] of variants) runners.push(await ours(name, lp, langs));
+    for (const [name, lp, langs] of variants) runners.push(await ours(name, lp, langs, pages[0]));
     baselines.clear();
     for (const langs of LANGS) baselines.set(langs, await native(pages, tmp, langs));
     runners.push(...baselines.values());
@@ -336,10 +351,12 @@ try {
     }
     for (const r of runners) await r.close();
     for (const r of runners) ppmRuns.set(r.result.name, [...(ppmRuns.get(r.result.name) ?? []), (pages.length / r.result.wallMs) * 60_000]);
+    for (const r of runners) cpuRuns.set(r.result.name, [...(cpuRuns.get(r.result.name) ?? []), r.result.cpuMs / pages.length]);
     for (const [name, , langs] of variants) {
       const mine = runners.find((r) => r.result.name === name)!.result;
       const base = baselines.get(langs)!.result;
       ratioRuns.set(name, [...(ratioRuns.get(name) ?? []), base.wallMs / mine.wallMs]);
+      cpuRatioRuns.set(name, [...(cpuRatioRuns.get(name) ?? []), base.cpuMs / mine.cpuMs]);
     }
     loads.push(os.loadavg()[0]!);
     // Accuracy and memory come from the last run (the readings are the same in every run).
@@ -381,6 +398,8 @@ try {
   say(`| full-text throughput, pages/min, median of ${RUNS} runs (range) | ${runs.map((r) => spread(ppmRuns.get(r.name), 1)).join(' | ')} |`);
   say(`| **throughput ratio to native CLI, same languages, median of ${RUNS} runs (range)** | ${runs.map((r) => (r.orientationOk ? `**${spread(ratioRuns.get(r.name), 2)}**` : '1.00')).join(' | ')} |`);
   say(`| ratio in each run | ${runs.map((r) => (r.orientationOk ? (ratioRuns.get(r.name) ?? []).map((x) => x.toFixed(2)).join(', ') : '')).join(' | ')} |`);
+  say(`| CPU per page (every thread or process), median of ${RUNS} runs (range) | ${runs.map((r) => `${spread(cpuRuns.get(r.name), 0)} ms`).join(' | ')} |`);
+  say(`| CPU ratio, native CLI's CPU per page over ours, median (range) | ${runs.map((r) => (r.orientationOk ? spread(cpuRatioRuns.get(r.name), 2) : '1.00')).join(' | ')} |`);
   say(`| routing-ready per document, p50 / p95 (1 core) | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${(quantile(x.ms, 0.5) / 1000).toFixed(2)} s / ${(quantile(x.ms, 0.95) / 1000).toFixed(2)} s` : 'n/a'; }).join(' | ')} |`);
   say(`| routing-ready from the header alone / person id right / form number right | ${runs.map((r) => { const x = ready.find(([n]) => n === r.name)?.[1]; return x ? `${x.enough}/${x.docs} / ${x.personRight}/${x.docs} / ${x.formRight}/${docs.filter((d) => d.formNumber).length}` : 'n/a'; }).join(' | ')} |`);
   say(`| peak memory (RSS) | ${runs.map((r) => `${r.peakMb.toFixed(0)} MB${r.orientationOk ? ` (one node process with ${CORES} workers${r.baseMb === undefined ? ', in the benchmark process' : `; ${r.baseMb} MB before the engine started`})` : ` (${CORES} x peak tesseract process)`}`).join(' | ')} |`);
@@ -407,7 +426,7 @@ try {
     for (const [n, rss] of m.series) say(`| ${n} | ${rss} |`);
   }
   say();
-  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI} --runs ${RUNS}${values.quick ? ' --quick' : ''}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
+  say(`Reproduce: \`npm run bench:ocr -- --docs-per-level ${DOCS} --dpi ${DPI} --runs ${RUNS}${values.quick ? ' --quick' : ''}${values.langs ? ` --langs ${values.langs}` : ''}${soakCount ? ` --soak ${soakCount}` : ''}\` (total run ${((performance.now() - started) / 1000).toFixed(0)} s).`);
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);
   if (values.out) {

@@ -13,6 +13,7 @@ import { listPages } from '../storage/repositories/pages.repository.ts';
 import { OcrEngine } from '../pipeline/ocr/ocr-engine.ts';
 import { readUprightPage } from '../pipeline/ocr/upright.ts';
 import { toGrey } from '../pipeline/pages/normalise.ts';
+import { readFileSync } from 'node:fs';
 
 export interface DemoOptions {
   once?: boolean;
@@ -33,12 +34,34 @@ function startWorkerProcess(concurrency: number): ChildProcess {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** CPU seconds (user + system, every thread) a child process has used so far; null where /proc is not there. */
+function childCpuSeconds(child: ChildProcess): number | null {
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+const ownCpuSeconds = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
+};
+
+/** CPU the pipeline used: the worker processes and this process (API, ingest, polling). */
+interface PipelineCpu {
+  workers: number | null;
+  api: number;
+}
+
 /**
  * The same pages read by full-text OCR alone (decode, upright, clean-up, one reading: what
  * `npm run bench:ocr` measures) with as many OCR workers as the pipeline had, right after the
  * pipeline's run on the same machine: how close the whole pipeline comes to its OCR (issue 14).
  */
-async function ocrAlone(ctx: Awaited<ReturnType<typeof createContext>>, summary: BatchSummary, pipelineSeconds: number, workers: number): Promise<void> {
+async function ocrAlone(ctx: Awaited<ReturnType<typeof createContext>>, summary: BatchSummary, pipelineSeconds: number, workers: number, cpu: PipelineCpu): Promise<void> {
   const images: Array<{ key: string; dpi: number }> = [];
   for (const r of summary.rows) {
     for (const p of await listPages(ctx.db, r.documentId)) {
@@ -50,6 +73,7 @@ async function ocrAlone(ctx: Awaited<ReturnType<typeof createContext>>, summary:
   try {
     await engine.recognize(Buffer.from('P5\n8 8\n255\n' + '\xff'.repeat(64), 'latin1'), 300);
     const t0 = performance.now();
+    const cpu0 = ownCpuSeconds();
     let next = 0;
     await Promise.all(Array.from({ length: workers }, async () => {
       while (next < images.length) {
@@ -58,9 +82,16 @@ async function ocrAlone(ctx: Awaited<ReturnType<typeof createContext>>, summary:
       }
     }));
     const ocrSeconds = (performance.now() - t0) / 1000;
+    const ocrCpu = ownCpuSeconds() - cpu0;
     const pipelineRate = (summary.pages / pipelineSeconds) * 60;
     const ocrRate = (images.length / ocrSeconds) * 60;
     console.log(`full-text OCR alone, same ${images.length} scanned pages, ${workers} OCR worker(s): ${ocrSeconds.toFixed(1)} s, ${ocrRate.toFixed(1)} pages per minute; pipeline / OCR alone = ${(pipelineRate / ocrRate).toFixed(2)} (load average ${os.loadavg()[0]!.toFixed(1)})`);
+    // CPU per page does not depend on what else the machine runs: on a busy machine it is the fairer comparison.
+    if (cpu.workers !== null) {
+      const pipelineCpu = cpu.workers + cpu.api;
+      const ms = (sec: number, pages: number) => Math.round((sec * 1000) / pages);
+      console.log(`CPU per page: pipeline ${ms(pipelineCpu, summary.pages)} ms (worker processes ${ms(cpu.workers, summary.pages)}, API and ingest ${ms(cpu.api, summary.pages)}; PostgreSQL and Redis not counted), OCR alone ${ms(ocrCpu, images.length)} ms; OCR alone / pipeline = ${((ocrCpu / images.length) / (pipelineCpu / summary.pages)).toFixed(2)}`);
+    }
   } finally {
     await engine.close();
   }
@@ -111,6 +142,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     if (!created.ok) throw new Error(`creating the batch failed: HTTP ${created.status}`);
     const batchId = ((await created.json()) as { id: string }).id;
     const started = Date.now();
+    const apiCpu0 = ownCpuSeconds();
+    const workerCpu0 = children.map(childCpuSeconds);
     for (const f of sample.files) {
       const res = await fetch(`${address}/api/ingest?filename=${encodeURIComponent(f.name)}&batchId=${batchId}`, {
         method: 'POST', headers: { 'content-type': 'application/octet-stream', ...auth }, body: new Uint8Array(f.data),
@@ -132,13 +165,21 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       await sleep(1000);
     }
     const seconds = (Date.now() - started) / 1000;
+    const workerCpu = children.map((c, i) => {
+      const [now, before] = [childCpuSeconds(c), workerCpu0[i]];
+      return now === null || before === null || before === undefined ? null : now - before;
+    });
+    const cpu: PipelineCpu = {
+      workers: workerCpu.some((c) => c === null) ? null : workerCpu.reduce<number>((a, c) => a + c!, 0),
+      api: ownCpuSeconds() - apiCpu0,
+    };
     console.log(`\n${formatSummary(summary)}\n`);
     const perUnit = new Map<string, number>();
     for (const r of summary.rows) for (const u of r.units.length ? r.units : [`(${r.status})`]) perUnit.set(u, (perUnit.get(u) ?? 0) + 1);
     console.log('documents per unit:');
     for (const [u, n] of [...perUnit].sort((a, b) => b[1] - a[1])) console.log(`  ${String(n).padStart(3)}  ${u}`);
     console.log(`\n${summary.rows.length} documents, ${summary.pages} pages in ${seconds.toFixed(1)} s: ${((summary.pages / seconds) * 60).toFixed(1)} pages per minute`);
-    if (opts.once) await ocrAlone(ctx, summary, seconds, opts.workers * concurrency);
+    if (opts.once) await ocrAlone(ctx, summary, seconds, opts.workers * concurrency, cpu);
     console.log(`status of one document: ./intake status ${summary.rows[0]?.documentId ?? batchId}   (or open ${address}/ and sign in as a dev user)`);
   } catch (err) {
     await stop();

@@ -382,6 +382,6 @@ export async function buildArchivePdf(pages: ArchivePage[], meta: ArchiveMeta): 
   // PDF/A wants a file identifier; derive it from the content so it is stable.
   const id = createHash('md5').update(meta.documentId).update(String(pages.length)).update(date.toISOString()).digest('hex');
   context.trailerInfo.ID = context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
-  optimisePdf(context);
+  await optimisePdf(context);
   return Buffer.from(await pdf.save({ useObjectStreams: true, addDefaultPage: false, updateFieldAppearances: false }));
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate as deflateCb, inflateSync } from 'node:zlib';
 import { PDFArray, PDFBool, PDFDict, PDFName, PDFNull, PDFNumber, PDFObject, PDFRawStream, PDFRef, PDFStream, type PDFContext } from 'pdf-lib';
 import { unpredict } from '../pages/pdf-images.ts';
 
@@ -13,14 +14,14 @@ import { unpredict } from '../pages/pdf-images.ts';
  * Every pixel, the text and the structure stay as they were; the XMP metadata stays
  * uncompressed (PDF/A).
  */
-export function optimisePdf(context: PDFContext): void {
+export async function optimisePdf(context: PDFContext): Promise<void> {
   // Stream lengths are written at save; a length kept as an object of its own is dead weight.
   for (const [, obj] of context.enumerateIndirectObjects()) {
     if (obj instanceof PDFStream && obj.dict.get(PDFName.of('Length')) instanceof PDFRef) obj.dict.delete(PDFName.of('Length'));
   }
   collectGarbage(context);
-  reduceImages(context);
-  recompressStreams(context);
+  const settled = await reduceImages(context);
+  await recompressStreams(context, settled);
   deduplicate(context);
 }
 
@@ -56,7 +57,13 @@ const name = (dict: PDFDict, key: string) => {
   return v instanceof PDFName ? v.decodeText() : undefined;
 };
 
-const deflate = (data: Uint8Array) => new Uint8Array(deflateSync(data, { level: 9 }));
+const deflateAsync = promisify(deflateCb);
+/**
+ * zlib level 9 in libuv's thread pool: the same bytes as deflateSync, but a scanned page's image
+ * (300-400 ms at level 9) no longer holds the worker's one JavaScript thread, which meanwhile
+ * prepares other pages for OCR.
+ */
+const deflate = async (data: Uint8Array) => new Uint8Array(await deflateAsync(data, { level: 9 }));
 
 /** Largest decoded image (bytes) looked at for a smaller colour depth: bigger ones stay as they are. */
 const MAX_DECODED_IMAGE = 300 * 1024 * 1024;
@@ -65,9 +72,12 @@ const MAX_DECODED_IMAGE = 300 * 1024 * 1024;
  * Flate images (8 bits, DeviceGray or DeviceRGB, with or without a PNG predictor) decoded and
  * stored again at the depth their pixels need: RGB whose pixels are all grey as DeviceGray, grey
  * whose pixels are all black or white as 1 bit; then deflated at level 9 without a predictor,
- * kept only when smaller. Exact: the same pixels come back.
+ * kept only when smaller. Exact: the same pixels come back. Returns the streams whose level-9
+ * deflate is done (the new ones, and old ones whose pixels deflated as they are came out no
+ * smaller): recompressStreams would deflate exactly the same bytes again for nothing.
  */
-export function reduceImages(context: PDFContext): void {
+export async function reduceImages(context: PDFContext): Promise<Set<PDFObject>> {
+  const settled = new Set<PDFObject>();
   for (const [ref, obj] of context.enumerateIndirectObjects()) {
     if (!(obj instanceof PDFRawStream)) continue;
     const d = obj.dict;
@@ -120,26 +130,34 @@ export function reduceImages(context: PDFContext): void {
       pixels = packed;
       bits = 1;
     }
-    const data = deflate(pixels);
-    if (data.length >= obj.contents.length) continue;
+    const data = await deflate(pixels);
+    if (data.length >= obj.contents.length) {
+      // The same bytes recompressStreams would make (inflated as they are, at level 9): not smaller there either.
+      if (predictor === 1 && bits === 8 && grey === (channels === 1) && pixels.length === raw.length) settled.add(obj);
+      continue;
+    }
     const out = d.clone(context);
     out.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
     out.delete(PDFName.of('DecodeParms'));
     out.set(PDFName.of('ColorSpace'), PDFName.of(grey ? 'DeviceGray' : 'DeviceRGB'));
     out.set(PDFName.of('BitsPerComponent'), PDFNumber.of(bits));
     out.set(PDFName.of('Length'), PDFNumber.of(data.length));
-    context.assign(ref, PDFRawStream.of(out, data));
+    const reduced = PDFRawStream.of(out, data);
+    context.assign(ref, reduced);
+    settled.add(reduced);
   }
+  return settled;
 }
 
 /**
  * Flate streams (without predictors) re-compressed at level 9; the outer Flate layer of a
  * [Flate, DCT] image dropped when the JPEG alone is smaller; unfiltered streams (fonts, CMaps,
- * content) compressed. Only where the result is smaller; never the XMP metadata.
+ * content) compressed. Only where the result is smaller; never the XMP metadata. `settled`:
+ * streams already deflated at level 9 from the same bytes (reduceImages).
  */
-export function recompressStreams(context: PDFContext): void {
+export async function recompressStreams(context: PDFContext, settled: ReadonlySet<PDFObject> = new Set()): Promise<void> {
   for (const [ref, obj] of context.enumerateIndirectObjects()) {
-    if (!(obj instanceof PDFRawStream)) continue;
+    if (!(obj instanceof PDFRawStream) || settled.has(obj)) continue;
     const dict = obj.dict;
     if (name(dict, 'Type') === 'Metadata') continue;
     const filter = dict.get(PDFName.of('Filter'));
@@ -147,7 +165,7 @@ export function recompressStreams(context: PDFContext): void {
     const names = filters.map((f) => (f instanceof PDFName ? f.decodeText() : '?'));
     // A JPEG, fax or JBIG2 image: a Flate layer in front where it saves (as OCRmyPDF does), the image bytes untouched.
     if (names.length === 1 && ['DCTDecode', 'CCITTFaxDecode', 'JBIG2Decode'].includes(names[0]!)) {
-      const data = deflate(obj.contents);
+      const data = await deflate(obj.contents);
       if (data.length > obj.contents.length * 0.97 || obj.contents.length - data.length < 64) continue;
       const d = dict.clone(context);
       d.set(PDFName.of('Filter'), context.obj([PDFName.of('FlateDecode'), PDFName.of(names[0]!)]));
@@ -161,7 +179,7 @@ export function recompressStreams(context: PDFContext): void {
     if (dict.has(PDFName.of('DecodeParms'))) continue;
     let replacement: { data: Uint8Array; filters: string[] } | null = null;
     if (names.length === 0) {
-      replacement = { data: deflate(obj.contents), filters: ['FlateDecode'] };
+      replacement = { data: await deflate(obj.contents), filters: ['FlateDecode'] };
     } else if (names[0] === 'FlateDecode') {
       let inner: Buffer;
       try {
@@ -170,7 +188,7 @@ export function recompressStreams(context: PDFContext): void {
         continue; // damaged or truncated: leave it exactly as it came
       }
       const rest = names.slice(1);
-      replacement = { data: deflate(inner), filters: ['FlateDecode', ...rest] };
+      replacement = { data: await deflate(inner), filters: ['FlateDecode', ...rest] };
       // [Flate, DCT]: the JPEG alone may be smaller than the JPEG deflated.
       if (rest.length === 1 && rest[0] === 'DCTDecode' && inner.length <= replacement.data.length) replacement = { data: new Uint8Array(inner), filters: rest };
     }

@@ -152,3 +152,13 @@ describe('language data', () => {
     expect(chooseLangSource(['nor', 'eng'], undefined, (f) => f.endsWith('nor.traineddata')).dir).toBeNull();
   });
 });
+
+describe('dividing by the paper level (issue 14: one look-up a pixel)', () => {
+  it('gives for every paper level and pixel what the division gave', async () => {
+    const { divisionTable } = await import('../../pipeline/pages/clean.ts');
+    const t = divisionTable();
+    for (let b = 0; b < 256; b++) {
+      for (let v = 0; v < 256; v++) expect(t[(b << 8) | v]).toBe(b < 40 ? 255 : Math.min(255, Math.round((v * 255) / b)));
+    }
+  });
+});
