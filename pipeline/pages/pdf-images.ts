@@ -293,6 +293,14 @@ export interface PdfPagesOptions {
   renderDpi?: number;
   /** Stream and page limits. @defaultValue DEFAULT_DECODE_LIMITS */
   limits?: DecodeLimits;
+  /** Only these pages (1-based, inclusive). @defaultValue every page */
+  pages?: PageRange;
+}
+
+/** Pages `first` to `last` of a file, 1-based and inclusive. */
+export interface PageRange {
+  first: number;
+  last: number;
 }
 
 /** Every page at once (for tools and tests); the split stage uses pdfPages, one page at a time. */
@@ -302,15 +310,19 @@ export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): P
   return pages;
 }
 
+/** A PDF opened for its pages: pdf-lib where it can read the file, pdf.js (opened when needed) otherwise. */
+interface OpenPdf {
+  doc: PDFDocument | null;
+  count: number;
+  pdfjs(): Promise<PdfjsDocument>;
+  close(): Promise<void>;
+}
+
 /**
- * Pages of a PDF as greyscale images at their true resolution. A page that is one scanned
- * image is taken as is (JPEG, Flate, CCITT G4); other pages are rendered with pdf.js. Pages
- * that carry text (born-digital) keep that text and need no OCR.
+ * Opens a PDF after its streams are measured (pdf-lib inflates object streams while loading),
+ * and refuses it over the page cap. Closes what it opened when it throws.
  */
-export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
-  const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
-  const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
-  // Before pdf-lib or pdf.js inflate anything (pdf-lib inflates object streams while loading).
+async function openPdf(data: Buffer, limits: DecodeLimits): Promise<OpenPdf> {
   await checkPdfStreams(data, limits);
   let doc: PDFDocument | null = null;
   let count = 0;
@@ -321,21 +333,57 @@ export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): Async
     doc = null; // encrypted or damaged: pdf.js may still read it
   }
   let js: PdfjsDocument | null = null;
-  const pdfjs = async () => {
-    if (!js) {
-      try {
-        js = await openPdfjs(data);
-      } catch {
-        throw new UnreadablePageError(NOT_A_PDF);
+  const open: OpenPdf = {
+    doc,
+    count,
+    async pdfjs() {
+      if (!js) {
+        try {
+          js = await openPdfjs(data);
+        } catch {
+          throw new UnreadablePageError(NOT_A_PDF);
+        }
       }
-    }
-    return js;
+      return js;
+    },
+    async close() {
+      if (js) await (js as PdfjsDocument).close();
+    },
   };
   try {
-    if (!doc) count = (await pdfjs()).pageCount;
-    if (count === 0) throw new UnreadablePageError('PDF-filen har ingen sider.');
-    checkPageCount(count, limits);
-    for (let i = 0; i < count; i++) {
+    if (!doc) open.count = (await open.pdfjs()).pageCount;
+    if (open.count === 0) throw new UnreadablePageError('PDF-filen har ingen sider.');
+    checkPageCount(open.count, limits);
+  } catch (err) {
+    await open.close();
+    throw err;
+  }
+  return open;
+}
+
+/** The number of pages of a PDF, after the same checks as pdfPages (streams, page cap): what a split plans by. */
+export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<number> {
+  const pdf = await openPdf(data, limits);
+  await pdf.close();
+  return pdf.count;
+}
+
+/**
+ * Pages of a PDF as greyscale images at their true resolution. A page that is one scanned
+ * image is taken as is (JPEG, Flate, CCITT G4); other pages are rendered with pdf.js. Pages
+ * that carry text (born-digital) keep that text and need no OCR. `pages`: only these (a range
+ * of a long file, made by its own job).
+ */
+export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
+  const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
+  const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
+  const pdf = await openPdf(data, limits);
+  const { doc, count } = pdf;
+  const pdfjs = () => pdf.pdfjs();
+  try {
+    const first = Math.max(1, opts.pages?.first ?? 1);
+    const last = Math.min(count, opts.pages?.last ?? count);
+    for (let i = first - 1; i < last; i++) {
       const page = doc?.getPage(i);
       let image: PageImage | null = null;
       let scanDpi: number | undefined;
@@ -379,7 +427,7 @@ export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): Async
       yield image;
     }
   } finally {
-    if (js) await (js as PdfjsDocument).close();
+    await pdf.close();
   }
 }
 
