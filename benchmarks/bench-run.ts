@@ -1,6 +1,10 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { ROOT } from '../schemas/config.ts';
 
 /**
  * Removes what one benchmark run made: its queue keys (its own prefix only: the shared Redis is
@@ -22,4 +26,50 @@ export async function dropBenchRun(run: { redisUrl: string; prefix: string; dbUr
   await c.query(`DROP DATABASE IF EXISTS "${run.database}" WITH (FORCE)`);
   await c.end();
   await rm(run.storeDir, { recursive: true, force: true });
+}
+
+/** Resident memory of a process in MB, from /proc (0 once it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds (user + system, all threads) a process has used, from /proc (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\)\s/s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** An `intake worker` process as production runs it, with its operations port for readiness and metrics. */
+export function spawnWorker(env: NodeJS.ProcessEnv, port: number, args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', `file://${ROOT}/node_modules/tsx/dist/loader.mjs`, path.join(ROOT, 'bin', 'intake.ts'), 'worker', ...args], {
+    env: { ...env, OPS_PORT: String(port), OPS_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Waits until a worker's /health/ready answers (at most five minutes). */
+export async function ready(port: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`worker on ${port} never became ready`);
+}
+
+/** Stops the given worker processes (SIGTERM: jobs in flight finish) and waits for them. */
+export async function stopWorkers(children: ChildProcess[]): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))));
 }
