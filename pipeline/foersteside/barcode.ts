@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
+import type { GreyRaster } from '../pages/analyse.ts';
 import { parseLoepenummer } from './loepenummer.ts';
 
 /** What a separator sheet (skilleark) carries in its Code 39 barcode. */
@@ -31,23 +32,21 @@ function prepare(): void {
 }
 
 /**
- * Code 39 barcodes on a page image (any format sharp reads). The page may be skewed or
- * rotated by 90/180/270 degrees: zxing tries the rotations itself.
+ * Code 39 barcodes on a page image: encoded (any format sharp reads) or its 8-bit grey pixels
+ * (the split has them already: no second decode). The page may be skewed or rotated by
+ * 90/180/270 degrees: zxing tries the rotations itself.
  */
-export async function readPageBarcodes(image: Buffer): Promise<PageBarcode[]> {
+export async function readPageBarcodes(image: Buffer | GreyRaster): Promise<PageBarcode[]> {
   prepare();
-  const { data, info } = await sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true });
-  // zxing wants RGBA; grey into each colour channel.
-  const rgba = new Uint8ClampedArray(info.width * info.height * 4);
-  const step = info.channels;
-  for (let i = 0, j = 0; j < rgba.length; i += step, j += 4) {
-    const v = data[i]!;
-    rgba[j] = v;
-    rgba[j + 1] = v;
-    rgba[j + 2] = v;
-    rgba[j + 3] = 255;
-  }
-  const imageData = { data: rgba, width: info.width, height: info.height, colorSpace: 'srgb' } as ImageData;
+  const grey = Buffer.isBuffer(image)
+    ? await sharp(image).grayscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ data, width: info.width, height: info.height }))
+    : image;
+  // zxing wants RGBA; grey into each colour channel, one 32-bit word a pixel (little-endian: R, G, B, A).
+  const rgba = new Uint8ClampedArray(grey.width * grey.height * 4);
+  const words = new Uint32Array(rgba.buffer);
+  const data = grey.data;
+  for (let i = 0; i < words.length; i++) words[i] = 0xff000000 | (data[i]! * 0x010101);
+  const imageData = { data: rgba, width: grey.width, height: grey.height, colorSpace: 'srgb' } as ImageData;
   const results: ReadResult[] = await readBarcodes(imageData, {
     formats: ['Code39'],
     tryHarder: true,
@@ -81,6 +80,6 @@ export function marksFromBarcodes(barcodes: PageBarcode[]): PageMarks {
   return { coverSheet, invalidCoverSheet: coverSheet ? null : invalid, separator };
 }
 
-export async function readPageMarks(image: Buffer): Promise<PageMarks> {
+export async function readPageMarks(image: Buffer | GreyRaster): Promise<PageMarks> {
   return marksFromBarcodes(await readPageBarcodes(image));
 }

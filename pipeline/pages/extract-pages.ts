@@ -2,7 +2,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { MediaType } from '../ingest/detect.ts';
 import { UnreadablePageError, type PageImage } from './page-image.ts';
 import { checkPageCount, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
-import { MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageCount, pdfPages, type PageRange } from './pdf-images.ts';
+import { greyAndPng, MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageCount, pdfPages, type PageRange } from './pdf-images.ts';
 import { readTiffPages, type TiffPageInfo } from './tiff.ts';
 
 const A4_WIDTH_IN = 8.27;
@@ -37,14 +37,14 @@ async function rasterPage(data: Buffer, page: number, limits: DecodeLimits, tiff
     dpi = Math.max(70, Math.round(dpi * k));
   }
   if (w && h && (w !== meta.width || h !== meta.height)) pipeline = pipeline.resize(w, h, { fit: 'fill' });
-  const { data: png, info } = await pipeline.png({ compressionLevel: 2 }).toBuffer({ resolveWithObject: true });
-  return { png, width: info.width, height: info.height, dpi, source: 'image', ...(notes.length ? { notes } : {}) };
+  const { png, grey } = await greyAndPng(pipeline);
+  return { png, grey, width: grey.width, height: grey.height, dpi, source: 'image', ...(notes.length ? { notes } : {}) };
 }
 
 /** Every page of a file at once, for tools and tests (the split stage takes pageImages one by one). */
 export async function extractPages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<PageImage[]> {
   const pages: PageImage[] = [];
-  for await (const p of pageImages(data, mediaType, limits)) pages.push(p);
+  for await (const { grey: _, ...p } of pageImages(data, mediaType, limits)) pages.push(p);
   return pages;
 }
 

@@ -187,6 +187,30 @@ function fullPageImage(page: PDFPage): PaintedScan | null {
   return { stream: obj, widthIn: (a * unit) / 72, heightIn: (d * unit) / 72 };
 }
 
+/** 1-bit rows (1 = white) as 8-bit grey, eight pixels a byte read: the split's hottest loop on black-and-white scans. */
+export function expandBits(raw: Uint8Array, width: number, height: number, rowBytes: number): Buffer {
+  const grey = Buffer.alloc(width * height);
+  const whole = width >> 3;
+  for (let y = 0; y < height; y++) {
+    const src = y * rowBytes;
+    let o = y * width;
+    for (let bx = 0; bx < whole; bx++, o += 8) {
+      const b = raw[src + bx]!;
+      if (b === 0) continue; // all black: already 0
+      grey[o] = b & 0x80 ? 255 : 0;
+      grey[o + 1] = b & 0x40 ? 255 : 0;
+      grey[o + 2] = b & 0x20 ? 255 : 0;
+      grey[o + 3] = b & 0x10 ? 255 : 0;
+      grey[o + 4] = b & 0x08 ? 255 : 0;
+      grey[o + 5] = b & 0x04 ? 255 : 0;
+      grey[o + 6] = b & 0x02 ? 255 : 0;
+      grey[o + 7] = b & 0x01 ? 255 : 0;
+    }
+    for (let x = whole * 8; x < width; x++, o++) grey[o] = (raw[src + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
+  }
+  return grey;
+}
+
 /** Decodes the embedded image when that is exact and cheap; null means: render the page instead. */
 async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sharp | null> {
   const d = stream.dict;
@@ -229,13 +253,7 @@ async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sha
     if (predictor >= 10) raw = unpredict(raw, rowBytes, Math.max(1, (channels * bpc) / 8));
     else if (predictor !== 1) return null;
     if (raw.length < rowBytes * height) return null;
-    if (bpc === 1) {
-      const grey = Buffer.alloc(width * height);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) grey[y * width + x] = (raw[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
-      }
-      return sharp(grey, { raw: { width, height, channels: 1 } });
-    }
+    if (bpc === 1) return sharp(expandBits(raw, width, height, rowBytes), { raw: { width, height, channels: 1 } });
     return sharp(raw.subarray(0, rowBytes * height), { raw: { width, height, channels: channels as 1 | 3 } });
   }
   return null; // JBIG2, JPX, LZW, run length, filter chains: rendered
@@ -262,12 +280,16 @@ async function toPageImage(img: Sharp, size: { width: number; height: number; xD
     dpi *= k;
   }
   if (w !== size.width || h !== size.height) img = img.resize(w, h, { fit: 'fill', kernel: w < size.width ? 'lanczos3' : 'cubic' });
-  const { data: png, info } = await img
-    .flatten({ background: '#ffffff' })
-    .toColourspace('b-w')
-    .png({ compressionLevel: 2 })
-    .toBuffer({ resolveWithObject: true });
-  return { png, width: info.width, height: info.height, dpi: Math.round(dpi), source, ...(notes.length ? { notes } : {}) };
+  const { png, grey } = await greyAndPng(img.flatten({ background: '#ffffff' }).toColourspace('b-w'));
+  return { png, grey, width: grey.width, height: grey.height, dpi: Math.round(dpi), source, ...(notes.length ? { notes } : {}) };
+}
+
+/** A page's grey pixels and its PNG, from one decoding (the barcode reader takes the pixels). */
+export async function greyAndPng(img: Sharp): Promise<{ png: Buffer; grey: { data: Buffer; width: number; height: number } }> {
+  const { data, info } = await img.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const grey = { data, width: info.width, height: info.height };
+  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png({ compressionLevel: 2 }).toBuffer();
+  return { png, grey };
 }
 
 const megapixels = (px: number) => (px / 1e6).toLocaleString('nb-NO', { maximumFractionDigits: 0 });
@@ -306,7 +328,7 @@ export interface PageRange {
 /** Every page at once (for tools and tests); the split stage uses pdfPages, one page at a time. */
 export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): Promise<PageImage[]> {
   const pages: PageImage[] = [];
-  for await (const p of pdfPages(data, opts)) pages.push(p);
+  for await (const { grey: _, ...p } of pdfPages(data, opts)) pages.push(p);
   return pages;
 }
 

@@ -22,10 +22,10 @@ export const limitsOf = (ctx: Context) => ({ maxStreamBytes: ctx.config.MAX_STRE
 export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType, range?: PageRange): Promise<StoredPage[]> {
   const out: StoredPage[] = [];
   let pageNo = range?.first ?? 1;
-  for await (const { png, ...page } of pageImages(original, mediaType, limitsOf(ctx), range)) {
+  for await (const { png, grey, ...page } of pageImages(original, mediaType, limitsOf(ctx), range)) {
     const imageKey = `pages/${documentId}/${pageNo}.png`;
     await ctx.store.put(imageKey, png, 'image/png');
-    out.push({ ...page, pageNo: pageNo++, imageKey, marks: await readPageMarks(png) });
+    out.push({ ...page, pageNo: pageNo++, imageKey, marks: await readPageMarks(grey ?? png) });
     ctx.metrics.pages.inc({ stage: 'split' });
   }
   return out;
