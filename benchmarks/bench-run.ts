@@ -50,7 +50,8 @@ export function cpuSeconds(pid: number): number {
 /** An `intake worker` process as production runs it, with its operations port for readiness and metrics. */
 export function spawnWorker(env: NodeJS.ProcessEnv, port: number, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', `file://${ROOT}/node_modules/tsx/dist/loader.mjs`, path.join(ROOT, 'bin', 'intake.ts'), 'worker', ...args], {
-    env: { ...env, OPS_PORT: String(port), OPS_HOST: '127.0.0.1' },
+    // The allocator settings the intake script and the image give every process.
+    env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '1048576', ...env, OPS_PORT: String(port), OPS_HOST: '127.0.0.1' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

@@ -75,9 +75,25 @@ export function largePrint(dpi: number, glyphPx: number | null): boolean {
   return glyphPx !== null && glyphPx * byDpi > GLYPH_MAX;
 }
 
-/** Cleaned OCR input, scaled as ocrScale says, and the factor back to the page's pixels. */
-async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<{ image: Buffer; dpi: number; scale: number }> {
+/**
+ * Most pixels an OCR input may have: A3 at 300 dpi. A poster page (enormous.pdf: 60 megapixels
+ * stored, 36 at 200 dpi) is read smaller, its print is large: tesseract's memory grows with the
+ * image and its WASM heap never gives it back, and the clean-up holds several copies.
+ */
+export const OCR_MAX_PIXELS = 16_000_000;
+
+/** ocrScale, and no more than OCR_MAX_PIXELS for the page's `pixels`. */
+export function cappedOcrScale(dpi: number, glyphPx: number | null, pixels: number): { scale: number; dpi: number } {
   const s = ocrScale(dpi, glyphPx);
+  const out = pixels * s.scale * s.scale;
+  if (out <= OCR_MAX_PIXELS) return s;
+  const k = Math.sqrt(OCR_MAX_PIXELS / out);
+  return { scale: s.scale * k, dpi: s.dpi * k };
+}
+
+/** Cleaned OCR input, scaled as cappedOcrScale says, and the factor back to the page's pixels. */
+async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<{ image: Buffer; dpi: number; scale: number }> {
+  const s = cappedOcrScale(dpi, glyphPx, page.width * page.height);
   const c = await cleanRaster(page, dpi, level, OCR_DPI, s);
   return { image: c.pbm, dpi: c.dpi, scale: page.width / c.width };
 }

@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { createInflate, inflateSync } from 'node:zlib';
 import {
   decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream,
   type PDFPage,
@@ -18,33 +18,100 @@ export const MAX_SOURCE_PIXELS = 400_000_000;
 /** A text layer with fewer visible characters than this is not a born-digital page (e.g. a stamp). */
 const MIN_TEXT_CHARS = 20;
 
+/**
+ * Undoes one row's PNG predictor (`type`, the row's first byte): `src` at `at` holds the row's
+ * bytes, `prev` (at `prevAt`) the row above already undone, or null for the first row.
+ */
+function unfilterRow(type: number, src: Uint8Array, at: number, out: Uint8Array, outAt: number, prev: Uint8Array | null, prevAt: number, rowBytes: number, bpp: number): void {
+  for (let x = 0; x < rowBytes; x++) {
+    const raw = src[at + x]!;
+    const left = x >= bpp ? out[outAt + x - bpp]! : 0;
+    const up = prev ? prev[prevAt + x]! : 0;
+    const upLeft = prev && x >= bpp ? prev[prevAt + x - bpp]! : 0;
+    let v: number;
+    if (type === 0) v = raw;
+    else if (type === 1) v = raw + left;
+    else if (type === 2) v = raw + up;
+    else if (type === 3) v = raw + ((left + up) >> 1);
+    else {
+      const p = left + up - upLeft;
+      const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
+      v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
+    }
+    out[outAt + x] = v & 0xff;
+  }
+}
+
 /** Undoes PNG row predictors (Predictor >= 10) used by some Flate-encoded images. */
 export function unpredict(data: Uint8Array, rowBytes: number, bpp: number): Buffer {
   const rows = Math.floor(data.length / (rowBytes + 1));
   const out = Buffer.alloc(rows * rowBytes);
   for (let y = 0; y < rows; y++) {
-    const type = data[y * (rowBytes + 1)]!;
-    const src = y * (rowBytes + 1) + 1;
-    const dst = y * rowBytes;
-    for (let x = 0; x < rowBytes; x++) {
-      const raw = data[src + x]!;
-      const left = x >= bpp ? out[dst + x - bpp]! : 0;
-      const up = y > 0 ? out[dst - rowBytes + x]! : 0;
-      const upLeft = y > 0 && x >= bpp ? out[dst - rowBytes + x - bpp]! : 0;
-      let v: number;
-      if (type === 0) v = raw;
-      else if (type === 1) v = raw + left;
-      else if (type === 2) v = raw + up;
-      else if (type === 3) v = raw + ((left + up) >> 1);
-      else {
-        const p = left + up - upLeft;
-        const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
-        v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
-      }
-      out[dst + x] = v & 0xff;
-    }
+    unfilterRow(data[y * (rowBytes + 1)]!, data, y * (rowBytes + 1) + 1, out, y * rowBytes, y > 0 ? out : null, (y - 1) * rowBytes, rowBytes, bpp);
   }
   return out;
+}
+
+/** Colour rasters larger than this are inflated row by row into grey (a 9 000 × 9 000 scan would hold 243 MB of RGB). */
+export const BAND_BYTES = 32 * 1024 ** 2;
+
+// sRGB to linear light and back (tables): the grey libvips makes (toColourspace('b-w')) is the
+// luminance of linear light, so a page made row by row looks as one made by sharp.
+const TO_LINEAR = Float32Array.from({ length: 256 }, (_, c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+const FROM_LINEAR = Uint8Array.from({ length: 4096 }, (_, i) => {
+  const y = i / 4095;
+  return Math.round(255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055));
+});
+
+/**
+ * A large 8-bit RGB Flate image inflated as a stream, each row made grey as it comes (the
+ * luminance of linear light, as libvips makes it), so only the grey raster (a third) and a row
+ * or two are held, never the colour one.
+ * Null when the stream ends early or is damaged (the renderer reads what it can).
+ */
+export function inflateRgbToGrey(bytes: Uint8Array, width: number, height: number, predictor: number): Promise<Buffer | null> {
+  const rowBytes = width * 3;
+  const stride = predictor >= 10 ? rowBytes + 1 : rowBytes;
+  const grey = Buffer.alloc(width * height);
+  const pending = Buffer.alloc(stride);
+  let prev = Buffer.alloc(rowBytes);
+  let cur = Buffer.alloc(rowBytes);
+  let filled = 0;
+  let row = 0;
+  return new Promise((resolve) => {
+    const z = createInflate({ chunkSize: 256 * 1024 });
+    let settled = false;
+    const finish = (v: Buffer | null) => {
+      if (settled) return;
+      settled = true;
+      z.removeAllListeners('data');
+      z.destroy();
+      resolve(v);
+    };
+    z.on('data', (chunk: Buffer) => {
+      for (let i = 0; i < chunk.length && row < height;) {
+        const n = Math.min(stride - filled, chunk.length - i);
+        chunk.copy(pending, filled, i, i + n);
+        filled += n;
+        i += n;
+        if (filled < stride) break;
+        if (predictor >= 10) unfilterRow(pending[0]!, pending, 1, cur, 0, row > 0 ? prev : null, 0, rowBytes, 3);
+        else pending.copy(cur);
+        const o = row * width;
+        for (let x = 0, k = 0; x < width; x++, k += 3) {
+          const y = 0.2126 * TO_LINEAR[cur[k]!]! + 0.7152 * TO_LINEAR[cur[k + 1]!]! + 0.0722 * TO_LINEAR[cur[k + 2]!]!;
+          grey[o + x] = FROM_LINEAR[Math.round(y * 4095)]!;
+        }
+        [prev, cur] = [cur, prev];
+        filled = 0;
+        row++;
+      }
+      if (row >= height) finish(grey);
+    });
+    z.on('error', () => finish(null));
+    z.on('end', () => finish(row >= height ? grey : null));
+    z.end(bytes);
+  });
 }
 
 function nameOf(dict: PDFDict, key: string): string | undefined {
@@ -240,6 +307,11 @@ async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sha
     const bpc = numberOf(d, 'BitsPerComponent') ?? 8;
     if (!channels || (bpc !== 8 && !(bpc === 1 && channels === 1))) return null;
     const rowBytes = Math.ceil((width * channels * bpc) / 8);
+    const predictorOf = numberOf(parms, 'Predictor') ?? 1;
+    if (channels === 3 && bpc === 8 && rowBytes * height > BAND_BYTES && (predictorOf === 1 || predictorOf >= 10)) {
+      const grey = await inflateRgbToGrey(bytes, width, height, predictorOf);
+      return grey ? sharp(grey, { raw: { width, height, channels: 1 } }) : null;
+    }
     // Never more than the image needs (rows + predictor bytes) and never over the stream limit.
     const need = (rowBytes + 1) * height;
     let raw: Buffer;
