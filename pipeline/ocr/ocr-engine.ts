@@ -239,10 +239,10 @@ export interface OcrEngineStats {
 const MIN_PAGES_BEFORE_MEMORY_RECYCLE = 5;
 
 /**
- * A worker that has read an image larger than this (an A3 page at 200 dpi is 7.8 megapixels) is
- * replaced at once: its WASM heap grew to hold the image and would keep that size for good.
+ * A worker that has read an image larger than this (an A3 page at 200 dpi is 7.8 megapixels; an
+ * A4 page 3.7) is replaced at once: its WASM heap grew to hold the image and would keep that size.
  */
-export const LARGE_IMAGE_PIXELS = 10_000_000;
+export const LARGE_IMAGE_PIXELS = 8_000_000;
 
 /** Pixels of a PBM or PGM image (what clean-up gives tesseract) from its header; 0 for other formats. */
 export function netpbmPixels(image: Buffer): number {

@@ -76,11 +76,11 @@ export function largePrint(dpi: number, glyphPx: number | null): boolean {
 }
 
 /**
- * Most pixels an OCR input may have: A3 at 300 dpi. A poster page (enormous.pdf: 60 megapixels
- * stored, 36 at 200 dpi) is read smaller, its print is large: tesseract's memory grows with the
- * image and its WASM heap never gives it back, and the clean-up holds several copies.
+ * Most pixels an OCR input may have: A3 at 200 dpi (7.8 megapixels) and a little more. A poster
+ * page (enormous.pdf: 36 megapixels stored, 22 at 200 dpi) is read smaller, its print is large:
+ * tesseract's memory grows with the image and its WASM heap never gives it back.
  */
-export const OCR_MAX_PIXELS = 16_000_000;
+export const OCR_MAX_PIXELS = 9_000_000;
 
 /** ocrScale, and no more than OCR_MAX_PIXELS for the page's `pixels`. */
 export function cappedOcrScale(dpi: number, glyphPx: number | null, pixels: number): { scale: number; dpi: number } {

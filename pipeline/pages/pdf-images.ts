@@ -11,8 +11,12 @@ import { wrapCcittG4 } from './tiff.ts';
 
 /** Resolution for pages that carry no scan (vector or text pages) and must be rendered. */
 export const DEFAULT_RENDER_DPI = 200;
-/** Largest page image kept (about A2 at 300 dpi); larger pages are scaled down to it. */
-export const MAX_PAGE_PIXELS = 60_000_000;
+/**
+ * Largest page image kept (A2 at 300 dpi, A3 at 400); larger pages are scaled down to it. Every
+ * later stage holds the page a few times over (upright, clean-up): at 60 megapixels a worker
+ * went past 1 GB (issue 14), at 36 it stays under its bound.
+ */
+export const MAX_PAGE_PIXELS = 36_000_000;
 /** Larger embedded scans are refused rather than decoded: memory stays bounded. */
 export const MAX_SOURCE_PIXELS = 400_000_000;
 /** A text layer with fewer visible characters than this is not a born-digital page (e.g. a stamp). */
