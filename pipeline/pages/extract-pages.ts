@@ -94,13 +94,14 @@ export async function pageCount(data: Buffer, mediaType: MediaType, limits: Deco
  * A document file as one greyscale image per page, made one at a time so a long file never
  * holds all its pages in memory (see pdfPages for PDFs). Files over the page cap, and
  * compressed parts that would expand past the stream limit, are refused before decoding.
- * `pages`: only these (a range of a long file, made by its own page job).
+ * `pages`: only these (a range of a long file, made by its own page job); `shareAs`: keep the
+ * parsed PDF for the next range (see pdfPages).
  */
-export async function* pageImages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, pages?: PageRange): AsyncGenerator<PageImage, void, undefined> {
+export async function* pageImages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, pages?: PageRange, shareAs?: string): AsyncGenerator<PageImage, void, undefined> {
   try {
     switch (mediaType) {
       case 'application/pdf':
-        yield* pdfPages(data, { limits, pages });
+        yield* pdfPages(data, { limits, pages, shareAs });
         return;
       case 'image/tiff': {
         const info = tiffPages(data, limits);

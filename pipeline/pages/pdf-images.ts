@@ -393,6 +393,8 @@ export interface PdfPagesOptions {
   limits?: DecodeLimits;
   /** Only these pages (1-based, inclusive). @defaultValue every page */
   pages?: PageRange;
+  /** Keep the parsed file open under this key for the next range of the same file (a split in parts). */
+  shareAs?: string;
 }
 
 /** Pages `first` to `last` of a file, 1-based and inclusive. */
@@ -459,6 +461,48 @@ async function openPdf(data: Buffer, limits: DecodeLimits): Promise<OpenPdf> {
   return open;
 }
 
+interface Shared {
+  pdf: Promise<OpenPdf>;
+  users: number;
+  timer?: NodeJS.Timeout;
+}
+/** PDFs kept open for the next range of the same file (by the original's key): one parse for all its page jobs in a process. */
+const shared = new Map<string, Shared>();
+/** How long a shared PDF stays open without a user. */
+const SHARED_IDLE_MS = 20_000;
+
+/**
+ * openPdf, shared by the page jobs of one file in this process: a 2 000-page PDF takes pdf-lib
+ * seconds to parse, once per range otherwise. Kept open SHARED_IDLE_MS after its last user.
+ */
+async function openShared(key: string, data: Buffer, limits: DecodeLimits): Promise<OpenPdf> {
+  let s = shared.get(key);
+  if (!s) {
+    s = { pdf: openPdf(data, limits), users: 0 };
+    shared.set(key, s);
+    s.pdf.catch(() => shared.delete(key));
+  }
+  clearTimeout(s.timer);
+  s.users++;
+  const entry = s;
+  const pdf = await entry.pdf.catch((err: unknown) => {
+    entry.users--;
+    throw err;
+  });
+  return {
+    ...pdf,
+    async close() {
+      if (--entry.users > 0) return;
+      entry.timer = setTimeout(() => {
+        if (entry.users > 0 || shared.get(key) !== entry) return;
+        shared.delete(key);
+        void pdf.close();
+      }, SHARED_IDLE_MS);
+      entry.timer.unref();
+    },
+  };
+}
+
 /** The number of pages of a PDF, after the same checks as pdfPages (streams, page cap): what a split plans by. */
 export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<number> {
   const pdf = await openPdf(data, limits);
@@ -475,7 +519,7 @@ export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_
 export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
   const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
   const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
-  const pdf = await openPdf(data, limits);
+  const pdf = opts.shareAs ? await openShared(opts.shareAs, data, limits) : await openPdf(data, limits);
   const { doc, count } = pdf;
   const pdfjs = () => pdf.pdfjs();
   try {

@@ -19,10 +19,10 @@ export const limitsOf = (ctx: Context) => ({ maxStreamBytes: ctx.config.MAX_STRE
  * Makes the file's page images (or a range's) one at a time, stores each at once and reads its
  * barcodes, so a 2 000-page file never holds more than one page image (the configured limits apply).
  */
-export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType, range?: PageRange): Promise<StoredPage[]> {
+export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType, range?: PageRange, shareAs?: string): Promise<StoredPage[]> {
   const out: StoredPage[] = [];
   let pageNo = range?.first ?? 1;
-  for await (const { png, grey, ...page } of pageImages(original, mediaType, limitsOf(ctx), range)) {
+  for await (const { png, grey, ...page } of pageImages(original, mediaType, limitsOf(ctx), range, shareAs)) {
     const imageKey = `pages/${documentId}/${pageNo}.png`;
     await ctx.store.put(imageKey, png, 'image/png');
     out.push({ ...page, pageNo: pageNo++, imageKey, marks: await readPageMarks(grey ?? png) });
