@@ -4,7 +4,19 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { claimPages } from '../fixtures/claim-content.ts';
+import { renderPage } from '../fixtures/render-page.ts';
+import { navForms } from '../fixtures/sample-batch.ts';
 import { ROOT } from '../schemas/config.ts';
+import { personRegister } from '../storage/seed/person-register.ts';
+
+/** The i-th one-page scanned claim (A4, 200 dpi, JPEG) of a synthetic person, for benchmarks that feed documents. */
+export async function claimScan(i: number): Promise<Buffer> {
+  const claims = navForms().filter((x) => ['DAG', 'AAP', 'SYK', 'BAR'].includes(x.tema) && x.title.startsWith('Søknad'));
+  const f = claims[i % claims.length]!;
+  const [p] = claimPages({ formNumber: f.formNumber, title: f.title, tema: f.tema, person: personRegister()[i % 40]!, kind: 'claim', pages: 1, seed: 500 + i });
+  return (await renderPage(p!, { dpi: 200, noise: 0.01, jpegQuality: 70, seed: i })).data;
+}
 
 /**
  * Removes what one benchmark run made: its queue keys (its own prefix only: the shared Redis is

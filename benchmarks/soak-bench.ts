@@ -23,14 +23,10 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { PDFDocument } from 'pdf-lib';
 import { createContext } from '../app/context.ts';
-import { cpuSeconds, dropBenchRun, ready, rssMb, spawnWorker, stopWorkers } from './bench-run.ts';
-import { claimPages } from '../fixtures/claim-content.ts';
+import { claimScan, cpuSeconds, dropBenchRun, ready, rssMb, spawnWorker, stopWorkers } from './bench-run.ts';
 import { flateBombPdf, hugeTiff, inlineImagePdf, longPdf, scanJpeg } from '../fixtures/hostile.ts';
-import { renderPage } from '../fixtures/render-page.ts';
-import { navForms } from '../fixtures/sample-batch.ts';
 import { ROOT, loadConfig } from '../schemas/config.ts';
 import { ingest } from '../services/ingest.service.ts';
-import { personRegister } from '../storage/seed/person-register.ts';
 
 const { values: a } = parseArgs({
   options: {
@@ -61,14 +57,7 @@ const ctx = await createContext(config, 'bench-soak');
 
 // --- the files
 log('making the documents and hostile files');
-const persons = personRegister();
-const forms = navForms().filter((f) => ['DAG', 'AAP', 'SYK', 'BAR'].includes(f.tema) && /^Søknad/.test(f.title));
-const claims: Buffer[] = [];
-for (let i = 0; i < 6; i++) {
-  const f = forms[i % forms.length]!;
-  const [p] = claimPages({ formNumber: f.formNumber, title: f.title, tema: f.tema, person: persons[i]!, kind: 'claim', pages: 1, seed: 500 + i });
-  claims.push((await renderPage(p!, { dpi: 200, noise: 0.01, jpegQuality: 70, seed: i })).data);
-}
+const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => claimScan(i)));
 // A6 at 150 dpi with one line of text, unless --note-px says otherwise.
 const [noteW, noteH] = a['note-px']!.split('x').map(Number);
 const note = await scanJpeg(noteW, noteH);
