@@ -11,6 +11,8 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:web
 ENV NODE_ENV=production
+# glibc: two malloc arenas; buffers of 1 MB and more mapped apart, so freed page images go back to the system (see the intake script).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576
 USER node
 ENTRYPOINT ["node", "--import", "tsx", "bin/intake.ts"]
 CMD ["api"]

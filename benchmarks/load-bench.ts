@@ -19,7 +19,7 @@
  * /metrics at the end. This process plays the API: it ingests through the same service the
  * API calls (services/ingest.service.ts), and its own counts are reported as "ingest".
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -27,7 +27,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createContext } from '../app/context.ts';
-import { dropBenchRun } from './bench-run.ts';
+import { dropBenchRun, ready, rssMb, spawnWorker, stopWorkers } from './bench-run.ts';
 import { claimPages } from '../fixtures/claim-content.ts';
 import { toPdf } from '../fixtures/documents.ts';
 import { flateBombPdf, hugeTiff, longPdf } from '../fixtures/hostile.ts';
@@ -99,31 +99,9 @@ const unique = (pdf: Buffer, n: number) => Buffer.concat([pdf, Buffer.from(`\n%l
 const procs: Array<{ child: ChildProcess; port: number }> = [];
 for (let w = 0; w < WORKERS; w++) {
   const port = 19_500 + (process.pid % 400) + w;
-  const child = spawn(process.execPath, ['--import', `file://${ROOT}/node_modules/tsx/dist/loader.mjs`, path.join(ROOT, 'bin', 'intake.ts'), 'worker', '-c', String(CONCURRENCY)], {
-    env: { ...env, OPS_PORT: String(port), OPS_HOST: '127.0.0.1' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  procs.push({ child, port });
+  procs.push({ child: spawnWorker(env, port, ['-c', String(CONCURRENCY)]), port });
 }
-const rssMb = (pid: number) => {
-  try {
-    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-};
 const metricsOf = async (port: number): Promise<string> => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-const ready = async (port: number) => {
-  for (let i = 0; i < 600; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`worker on ${port} never became ready`);
-};
 await Promise.all(procs.map((p) => ready(p.port)));
 log(`${WORKERS} worker process(es) × ${CONCURRENCY} OCR workers ready`);
 // Start-up (migrations, reference data, queue set-up) is not a page's cost: counted from here.
@@ -258,8 +236,7 @@ log(`throughput ${result.throughputPagesPerMin} pages/min; scan-to-inbox p50 ${r
 log(`per page: ${JSON.stringify(result.perPage)}`);
 
 // --- clean up: our workers, database, queue keys and files only
-for (const p of procs) p.child.kill('SIGTERM');
-await Promise.all(procs.map((p) => new Promise((r) => (p.child.exitCode !== null ? r(null) : p.child.once('exit', r)))));
+await stopWorkers(procs.map((p) => p.child));
 await ctx.close();
 await db.end();
 await dropBenchRun({ redisUrl: config.REDIS_URL, prefix: prefix, dbUrl, database: `intake_bench_load_${id}`, storeDir });

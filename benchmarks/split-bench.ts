@@ -1,13 +1,13 @@
 /**
- * Splitting a long scanned PDF: the real split stage (workers/jobs/split.job.ts) on a file of
- * --pages pages, as a mail-room scanner makes them (200 dpi, black and white, 1-bit Flate;
- * or grey JPEG with --jpeg), with its own database, queue prefix and store folder. Prints wall
- * time, pages per second and the process's peak RSS (sampled every 100 ms from /proc) against
- * its RSS before the split.
+ * Splitting a long scanned PDF: a file of --pages pages, as a mail-room scanner makes them
+ * (200 dpi, black and white, 1-bit Flate; or grey JPEG with --jpeg), ingested here and split by
+ * --workers `intake worker --stages split,page` processes (the split stage counts the pages, page
+ * jobs of SPLIT_PAGES_PER_JOB pages make the images), with its own database, queue prefix and
+ * store folder. Prints the wall time from ingest to the split stamped, the workers' CPU time, and
+ * each worker process's RSS idle and at its peak (sampled every 100 ms from /proc).
  *
- *   npm run bench:split -- [--pages 2000] [--distinct 25] [--jpeg]
+ *   npm run bench:split -- [--pages 2000] [--distinct 25] [--jpeg] [--workers 1] [--concurrency 2] [--per-job 25]
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { deflateSync } from 'node:zlib';
@@ -16,18 +16,22 @@ import { parseArgs } from 'node:util';
 import { PDFDocument, concatTransformationMatrix, drawObject, popGraphicsState, pushGraphicsState } from 'pdf-lib';
 import sharp from 'sharp';
 import { createContext } from '../app/context.ts';
-import { dropBenchRun } from './bench-run.ts';
+import { cpuSeconds, dropBenchRun, ready, rssMb, spawnWorker, stopWorkers } from './bench-run.ts';
 import { claimPages } from '../fixtures/claim-content.ts';
 import { renderPage } from '../fixtures/render-page.ts';
 import { navForms } from '../fixtures/sample-batch.ts';
 import { loadConfig } from '../schemas/config.ts';
 import { ingest } from '../services/ingest.service.ts';
 import { personRegister } from '../storage/seed/person-register.ts';
-import { splitJob } from '../workers/jobs/split.job.ts';
 
-const { values: a } = parseArgs({ options: { pages: { type: 'string', default: '2000' }, distinct: { type: 'string', default: '25' }, jpeg: { type: 'boolean', default: false } } });
+const { values: a } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '2000' }, distinct: { type: 'string', default: '25' }, jpeg: { type: 'boolean', default: false },
+    workers: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '2' }, 'per-job': { type: 'string', default: '25' },
+  },
+});
 const PAGES = Number(a.pages);
-const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+const WORKERS = Number(a.workers);
 const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
 
 /** A black-and-white page as 1-bit Flate (what decodeDirect takes as is), packed 8 pixels a byte. */
@@ -76,32 +80,44 @@ const id = `${process.pid}`;
 const dbUrl = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/intake');
 dbUrl.pathname = `/intake_bench_split_${id}`;
 const storeDir = await mkdtemp(path.join(os.tmpdir(), 'intake-split-'));
-const config = loadConfig({ ...process.env, DATABASE_URL: dbUrl.toString(), QUEUE_PREFIX: `bench_split_${id}`, STORE_DIR: storeDir, LOG_LEVEL: 'warn', SYNTHETIC_PERSONS: 'true' }, { fresh: true });
+const env = {
+  ...process.env, DATABASE_URL: dbUrl.toString(), QUEUE_PREFIX: `bench_split_${id}`, STORE_DIR: storeDir, LOG_LEVEL: 'warn', SYNTHETIC_PERSONS: 'true',
+  SPLIT_PAGES_PER_JOB: a['per-job'],
+};
+const config = loadConfig(env, { fresh: true });
 const ctx = await createContext(config, 'bench-split');
+const workers = Array.from({ length: WORKERS }, (_, w) => spawnWorker(env, 19_100 + (process.pid % 300) + w, ['--stages', 'split,page', '-c', a.concurrency!]));
+await Promise.all(workers.map((_, w) => ready(19_100 + (process.pid % 300) + w)));
+const idle = workers.map((w) => rssMb(w.pid!));
+const peak = [...idle];
+const cpu0 = workers.map((w) => cpuSeconds(w.pid!));
+const timer = setInterval(() => workers.forEach((w, k) => (peak[k] = Math.max(peak[k]!, rssMb(w.pid!)))), 100);
+log(`${WORKERS} worker process(es) × ${a.concurrency} ready (idle RSS ${idle.map(Math.round).join(', ')} MB); ingesting`);
+const started = performance.now();
 const report = await ingest(ctx, [{ name: 'lang.pdf', data: pdf }], { batchName: 'split-bench', source: 'bench' });
 const documentId = report.documents[0]!.documentId;
-global.gc?.();
-const before = rssMb();
-let peak = before;
-const timer = setInterval(() => (peak = Math.max(peak, rssMb())), 100);
-const started = performance.now();
-const cpu0 = process.cpuUsage();
-await splitJob(ctx, { documentId });
+let st;
+for (;;) {
+  ({ rows: st } = await ctx.db.query('SELECT status, manual_reason, split_at FROM documents WHERE id = $1', [documentId]));
+  if (st[0].split_at || st[0].status === 'manual') break;
+  await new Promise((r) => setTimeout(r, 200));
+}
 const seconds = (performance.now() - started) / 1000;
-// CPU time of this process (all its threads: libvips, zlib): what the split costs when it has a core to itself.
-const cpu = process.cpuUsage(cpu0);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 clearInterval(timer);
+// CPU time of the workers (all their threads: libvips, zlib): what the split costs when it has the cores to itself.
+const cpu = workers.reduce((s, w, k) => s + cpuSeconds(w.pid!) - cpu0[k]!, 0);
 const { rows } = await ctx.db.query('SELECT count(*)::int AS n FROM pages WHERE document_id = $1', [documentId]);
-const { rows: st } = await ctx.db.query('SELECT status, manual_reason FROM documents WHERE id = $1', [documentId]);
+const { rows: jobs } = await ctx.db.query(`SELECT count(*)::int AS n FROM pipeline_steps WHERE document_id = $1 AND stage = 'page'`, [documentId]);
 if (st[0].status === 'manual') log(`sent to the manual queue: ${st[0].manual_reason}`);
 const result = {
-  pages: rows[0].n, fileMb: Math.round(pdf.length / 1024 ** 2), format: a.jpeg ? 'jpeg' : '1-bit flate', seconds: Math.round(seconds * 10) / 10,
-  pagesPerSecond: Math.round((rows[0].n / seconds) * 10) / 10, cpuSeconds: Math.round(cpuSeconds * 10) / 10,
-  cpuMsPerPage: Math.round((cpuSeconds * 1000) / Math.max(1, rows[0].n)), rssBeforeMb: Math.round(before), peakRssMb: Math.round(peak),
+  pages: rows[0].n, fileMb: Math.round(pdf.length / 1024 ** 2), format: a.jpeg ? 'jpeg' : '1-bit flate', workers: WORKERS, concurrency: Number(a.concurrency),
+  pagesPerJob: Number(a['per-job']), pageJobs: jobs[0].n, seconds: Math.round(seconds * 10) / 10,
+  pagesPerSecond: Math.round((rows[0].n / seconds) * 10) / 10, cpuSeconds: Math.round(cpu * 10) / 10,
+  cpuMsPerPage: Math.round((cpu * 1000) / Math.max(1, rows[0].n)), idleRssMb: idle.map(Math.round), peakRssMb: peak.map(Math.round),
   load: os.loadavg().map((x) => x.toFixed(1)).join(' '),
 };
 console.log(JSON.stringify(result));
 
+await stopWorkers(workers);
 await ctx.close();
 await dropBenchRun({ redisUrl: config.REDIS_URL, prefix: `bench_split_${id}`, dbUrl, database: `intake_bench_split_${id}`, storeDir });

@@ -39,6 +39,12 @@ export type Outcome<Tx = DbTx> =
       /** split: further documents the file became (fan-out); each is stamped split and started like the first. */
       parts?: Array<{ documentId: string; fields?: StageFields; events?: StageEvent[] }>;
     }
+  /**
+   * split of a long file: its pages are counted and their rows written (`write`); page jobs make
+   * the images (the stage table's `in-parts` successors), and split is asked again when they are.
+   * The stage is not stamped.
+   */
+  | { kind: 'in-parts'; write: (tx: Tx) => Promise<void> }
   /** A person must look at it: the document waits in a manual queue with this reason (Norwegian, or a code reason-text.ts explains). */
   | { kind: 'manual'; reason: string }
   /** Nothing to do now: another branch finishes the join (archive before OCR is done). */

@@ -53,6 +53,8 @@ const ConfigSchema = z.object({
   MAX_STREAM_BYTES: intString(256 * 1024 * 1024, 1024 * 1024, 8 * 1024 * 1024 * 1024),
   /** Most pages one file may have; a longer file goes to the mail room with the reason. */
   MAX_PAGES_PER_FILE: intString(3000, 1, 1_000_000),
+  /** A file with more pages is split by page jobs of this many pages each (the `page` stage), spread over the workers; shorter files in the split job itself. */
+  SPLIT_PAGES_PER_JOB: intString(25, 1, 10_000),
   /**
    * Port of the operations endpoints (/metrics, /health/live, /health/ready) of `intake api` and
    * `intake worker`; 0 (the default, so several processes on one machine do not collide) turns

@@ -3,7 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { detectMediaType, DOCUMENT_TYPES, type MediaType } from '../pipeline/ingest/detect.ts';
 import { BadZipError, readZip, zipLimits } from '../pipeline/ingest/unzip.ts';
-import { decryptBatch, isPgpMessage, loadPrivateKey, PgpError, type PgpKey } from '../pipeline/ingest/pgp.ts';
+import { decryptBatch, isPgpMessage, loadPrivateKey, PgpError, PgpTooLargeError, type PgpKey } from '../pipeline/ingest/pgp.ts';
 import { postKindFromBatchName } from '../pipeline/ingest/skanningmetadata.ts';
 import { isVendorBatch, pairVendorEntries, type VendorDocument } from '../pipeline/ingest/vendor-batch.ts';
 import type { Config } from '../schemas/config.ts';
@@ -198,11 +198,11 @@ export async function ingest(ctx: Ctx, files: IncomingFile[], opts: { batchName:
       try {
         const key = await pgpKey(ctx.config);
         if (!key) throw new PgpError('filen er PGP-kryptert, men ingen privat nøkkel er satt opp (PGP_PRIVATE_KEY_FILE)');
-        decrypted = await decryptBatch(data, key);
+        decrypted = await decryptBatch(data, key, ctx.config?.MAX_STREAM_BYTES);
       } catch (err) {
         if (!(err instanceof PgpError)) throw err;
         await addReceivedFile(ctx.db, { batchId: batch.id, name, sha256: stored.hash, objectKey: stored.key, bytes: data.length, encrypted: true, decryptedSha256: null, postKind: postKindFromBatchName(plainName) });
-        await setAside(name, `kan ikke dekrypteres: ${err.message}`);
+        await setAside(name, err instanceof PgpTooLargeError ? err.message : `kan ikke dekrypteres: ${err.message}`);
         continue;
       }
       await addReceivedFile(ctx.db, { batchId: batch.id, name, sha256: stored.hash, objectKey: stored.key, bytes: data.length, encrypted: true, decryptedSha256: sha256(decrypted), postKind: postKindFromBatchName(plainName) });

@@ -6,7 +6,7 @@
  * table names as rows of the outbox (pipeline_steps). After commit the steps are queued
  * (`enqueueSteps`); whatever Redis lost, `redrive` queues again.
  */
-import { successors, waitingFor, type DocumentFacts, type Stage, type Step } from '../pipeline/stages.ts';
+import { jobDataOf, successors, waitingFor, type DocumentFacts, type Said, type Stage, type Step } from '../pipeline/stages.ts';
 import type { Outcome, StageEvent, StageFields } from '../pipeline/outcome.ts';
 import { inTransaction, type Tx } from '../storage/db/pool.ts';
 import { keepVendorPerson } from '../storage/repositories/document-access.repository.ts';
@@ -60,7 +60,7 @@ async function completeOcr(tx: Tx, documentId: string): Promise<void> {
 }
 
 /** Opens what NEXT says comes after `stage`, completes OCR when the last page is in, and sets the stage column. */
-async function startNext(tx: Tx, documentId: string, stage: Stage, said: { enough?: boolean }): Promise<StepRow[]> {
+async function startNext(tx: Tx, documentId: string, stage: Stage, said: Said): Promise<StepRow[]> {
   let facts = (await lockFacts(tx, documentId))!;
   const steps = successors(stage, documentId, facts, said);
   if ((stage === 'split' || stage === 'ocr') && facts.done.has('split') && !facts.done.has('ocr') && facts.pages.length > 0 && facts.unread.length === 0) {
@@ -113,6 +113,12 @@ export async function applyOutcome(tx: Tx, at: Step, outcome: Outcome<Tx>, opts:
     await closeStep(tx, at);
     return [];
   }
+  if (outcome.kind === 'in-parts') {
+    // Unstamped: the page jobs it opens run split again when the last page is made.
+    if (!facts.done.has(at.stage)) await outcome.write(tx);
+    await closeStep(tx, at);
+    return startNext(tx, at.documentId, at.stage, { inParts: true });
+  }
   const docs = [{ documentId: at.documentId, fields: outcome.fields, events: outcome.events }, ...(outcome.parts ?? [])];
   const pageStep = at.pageNo > 0;
   if (opts.again || pageStep || !facts.done.has(at.stage)) {
@@ -160,7 +166,7 @@ export async function endSteps(tx: Tx, documentId: string): Promise<void> {
 export async function enqueueSteps(ctx: Ctx, steps: StepRow[]): Promise<void> {
   for (const s of steps) {
     try {
-      await ctx.queues.enqueue(s.stage, s.stage === 'ocr' ? { documentId: s.documentId, pageNo: s.pageNo } : { documentId: s.documentId }, s.run);
+      await ctx.queues.enqueue(s.stage, jobDataOf(s), s.run);
     } catch (err) {
       ctx.log.warn({ documentId: s.documentId, stage: s.stage, err: (err as Error).message }, 'step not queued now; the re-drive will');
       return; // Redis is away: the rest would wait just as long
@@ -231,7 +237,7 @@ export async function redrive(ctx: Ctx, opts: { graceMs?: number; limit?: number
       const removed = await queue.remove(s.jobId).catch(() => 0);
       if (!removed) continue; // locked by a worker right now: live after all
     }
-    await ctx.queues.enqueue(s.stage, s.stage === 'ocr' ? { documentId: s.documentId, pageNo: s.pageNo } : { documentId: s.documentId }, s.run);
+    await ctx.queues.enqueue(s.stage, jobDataOf(s), s.run);
     report.queued++;
   }
   if (report.queued) ctx.log.info(report, 're-drive queued steps whose job was gone');

@@ -40,6 +40,6 @@ export { KIND_NB };
 
 /** What a stage means, for a person reading a document's state. */
 export const STAGE_NB: Record<string, string> = {
-  received: 'mottatt', split: 'deles i sider', header: 'leser toppen av siden', ocr: 'leses (OCR)', identify: 'identifiseres',
+  received: 'mottatt', split: 'deles i sider', page: 'sidene gjøres til bilder', header: 'leser toppen av siden', ocr: 'leses (OCR)', identify: 'identifiseres',
   attach: 'knyttes til sak', route: 'rutes', archive: 'arkiveres', done: 'ferdig', merged: 'slått sammen', manual: 'manuell behandling', inbox: 'innboks',
 };

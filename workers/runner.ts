@@ -10,11 +10,13 @@ import { attachJob } from './jobs/attach.job.ts';
 import { identifyJob } from './jobs/identify.job.ts';
 import { headerJob, ocrJob } from './jobs/ocr.job.ts';
 import { routeJob } from './jobs/route.job.ts';
+import { pageJob } from './jobs/page.job.ts';
 import { splitJob } from './jobs/split.job.ts';
 
 /** The typed job map: each stage's handler gets the payload its name says, and returns an outcome. */
 export const HANDLERS: { [S in Stage]: (ctx: Context, data: JobData[S]) => Promise<Outcome<Tx>> } = {
   split: splitJob,
+  page: pageJob,
   header: headerJob,
   ocr: ocrJob,
   identify: identifyJob,

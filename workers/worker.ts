@@ -60,8 +60,8 @@ export function startWorkers(ctx: Context, opts: WorkerOptions = {}): RunningWor
       {
         connection: redisOptions(ctx.config.REDIS_URL),
         prefix: ctx.config.QUEUE_PREFIX,
-        // OCR is CPU-bound: one job per tesseract worker. Other stages mostly wait on I/O.
-        concurrency: stage === 'ocr' || stage === 'header' ? concurrency : Math.max(4, concurrency),
+        // OCR and making page images are CPU-bound: one job per core asked for. Other stages mostly wait on I/O.
+        concurrency: stage === 'ocr' || stage === 'header' || stage === 'page' ? concurrency : Math.max(4, concurrency),
         lockDuration: ctx.config.JOB_LOCK_MS,
         stalledInterval: Math.max(1000, Math.floor(ctx.config.JOB_LOCK_MS / 2)),
         maxStalledCount: 3,

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
+import type { GreyRaster } from '../pages/analyse.ts';
 import { parseLoepenummer } from './loepenummer.ts';
 
 /** What a separator sheet (skilleark) carries in its Code 39 barcode. */
@@ -31,7 +32,7 @@ function prepare(): void {
 }
 
 /** Binary PGM (P5) of a raster's first channel: the luminance zxing would compute from grey RGBA. */
-export function greyPgm(data: Buffer, width: number, height: number, channels = 1): Uint8Array {
+export function greyPgm(data: Uint8Array, width: number, height: number, channels = 1): Uint8Array {
   const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
   const out = new Uint8Array(header.length + width * height);
   out.set(header);
@@ -41,16 +42,19 @@ export function greyPgm(data: Buffer, width: number, height: number, channels = 
 }
 
 /**
- * Code 39 barcodes on a page image (any format sharp reads). The page may be skewed or
- * rotated by 90/180/270 degrees: zxing tries the rotations itself.
+ * Code 39 barcodes on a page image: encoded (any format sharp reads) or its 8-bit grey pixels
+ * (the split has them already: no second decode). The page may be skewed or rotated by
+ * 90/180/270 degrees: zxing tries the rotations itself.
  */
-export async function readPageBarcodes(image: Buffer): Promise<PageBarcode[]> {
+export async function readPageBarcodes(image: Buffer | GreyRaster): Promise<PageBarcode[]> {
   prepare();
-  const { data, info } = await sharp(image).grayscale().raw().toBuffer({ resolveWithObject: true });
+  const grey = Buffer.isBuffer(image)
+    ? await sharp(image).grayscale().extractChannel(0).raw().toBuffer({ resolveWithObject: true }).then(({ data, info }) => ({ data, width: info.width, height: info.height }))
+    : image;
   // Handed over as a binary PGM, which zxing reads as luminance as it is. An RGBA ImageData (4
   // bytes a pixel, built and then turned back into luminance by zxing-wasm in JavaScript) gave the
   // same pixels at a third more CPU per page and 35 MB of garbage for a 300 dpi page.
-  const input = greyPgm(data, info.width, info.height, info.channels);
+  const input = greyPgm(grey.data, grey.width, grey.height);
   const results: ReadResult[] = await readBarcodes(input, {
     formats: ['Code39'],
     tryHarder: true,
@@ -84,6 +88,6 @@ export function marksFromBarcodes(barcodes: PageBarcode[]): PageMarks {
   return { coverSheet, invalidCoverSheet: coverSheet ? null : invalid, separator };
 }
 
-export async function readPageMarks(image: Buffer): Promise<PageMarks> {
+export async function readPageMarks(image: Buffer | GreyRaster): Promise<PageMarks> {
   return marksFromBarcodes(await readPageBarcodes(image));
 }

@@ -1,10 +1,19 @@
 import * as openpgp from 'openpgp';
+import { DEFAULT_DECODE_LIMITS, tooLargeStreamMessage } from '../pages/limits.ts';
 
 /** The vendor's batches come PGP-encrypted (`.zip.pgp`); a functional error when we cannot open one. */
 export class PgpError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PgpError';
+  }
+}
+
+/** The decrypted batch would unpack (PGP compression) to more than the stream limit; the message is for the mail room. */
+export class PgpTooLargeError extends PgpError {
+  constructor(limitBytes: number) {
+    super(tooLargeStreamMessage(limitBytes));
+    this.name = 'PgpTooLargeError';
   }
 }
 
@@ -46,9 +55,11 @@ export async function loadPrivateKey(keyData: Buffer, passphrase: string | undef
 
 /**
  * Decrypts one batch. A message for another key is refused with the key ids it was made for,
- * so the mail room can tell the vendor which key they used.
+ * so the mail room can tell the vendor which key they used. A PGP message may be compressed
+ * (zlib, zip, bzip2): a small file could unpack to gigabytes, so decompression stops at
+ * `maxBytes` (openpgp counts while it inflates) and the batch is refused (PgpTooLargeError).
  */
-export async function decryptBatch(data: Buffer, key: PgpKey): Promise<Buffer> {
+export async function decryptBatch(data: Buffer, key: PgpKey, maxBytes = DEFAULT_DECODE_LIMITS.maxStreamBytes): Promise<Buffer> {
   let message: openpgp.Message<Uint8Array>;
   try {
     message = data.subarray(0, 64).toString('latin1').includes('-----BEGIN PGP MESSAGE-----')
@@ -68,10 +79,11 @@ export async function decryptBatch(data: Buffer, key: PgpKey): Promise<Buffer> {
     // vouches for the sender.
     const { data: out } = await openpgp.decrypt({
       message, decryptionKeys: key.key, format: 'binary',
-      config: { allowInsecureDecryptionWithSigningKeys: true, allowUnauthenticatedMessages: true },
+      config: { allowInsecureDecryptionWithSigningKeys: true, allowUnauthenticatedMessages: true, maxDecompressedMessageSize: maxBytes },
     });
     return Buffer.from(out as Uint8Array);
   } catch (err) {
+    if (/decompressed message size exceeded/i.test((err as Error).message)) throw new PgpTooLargeError(maxBytes);
     throw new PgpError(`kan ikke dekrypteres: ${(err as Error).message}`);
   }
 }

@@ -244,6 +244,19 @@ export interface OcrEngineStats {
 const MIN_PAGES_BEFORE_MEMORY_RECYCLE = 5;
 
 /**
+ * A worker that has read an image larger than this (an A3 page at 200 dpi is 7.8 megapixels; an
+ * A4 page 3.7) is replaced at once: its WASM heap grew to hold the image and would keep that size.
+ */
+export const LARGE_IMAGE_PIXELS = 8_000_000;
+
+/** Pixels of a PBM or PGM image (what clean-up gives tesseract) from its header; 0 for other formats. */
+export function netpbmPixels(image: Buffer): number {
+  if (image[0] !== 0x50 || (image[1] !== 0x34 && image[1] !== 0x35)) return 0;
+  const m = /^P[45]\s+(?:#[^\n]*\n\s*)*(\d+)\s+(\d+)/.exec(image.subarray(0, 80).toString('latin1'));
+  return m ? Number(m[1]) * Number(m[2]) : 0;
+}
+
+/**
  * A pool of OCR workers created once per process and reused: one per core by default, a hard
  * time limit per page (the worker is killed and replaced, the caller decides what next), and
  * workers recycled after a number of pages so memory stays bounded.
@@ -357,7 +370,7 @@ export class OcrEngine {
     } finally {
       clearTimeout(timer);
       if (this.live.has(slot)) {
-        const reason = slot.pages >= this.recycleAfter ? 'pages' : this.overMemory(slot) ? 'memory' : null;
+        const reason = slot.pages >= this.recycleAfter ? 'pages' : netpbmPixels(image) > LARGE_IMAGE_PIXELS || this.overMemory(slot) ? 'memory' : null;
         if (reason) {
           this.counters.recycled++;
           if (reason === 'memory') this.counters.recycledForMemory++;

@@ -87,9 +87,25 @@ interface OcrInput {
   height: number;
 }
 
-/** Cleaned OCR input, scaled as ocrScale says, and the factor back to the page's pixels. */
-async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<OcrInput> {
+/**
+ * Most pixels an OCR input may have: A3 at 200 dpi (7.8 megapixels) and a little more. A poster
+ * page (enormous.pdf: 36 megapixels stored, 22 at 200 dpi) is read smaller, its print is large:
+ * tesseract's memory grows with the image and its WASM heap never gives it back.
+ */
+export const OCR_MAX_PIXELS = 9_000_000;
+
+/** ocrScale, and no more than OCR_MAX_PIXELS for the page's `pixels`. */
+export function cappedOcrScale(dpi: number, glyphPx: number | null, pixels: number): { scale: number; dpi: number } {
   const s = ocrScale(dpi, glyphPx);
+  const out = pixels * s.scale * s.scale;
+  if (out <= OCR_MAX_PIXELS) return s;
+  const k = Math.sqrt(OCR_MAX_PIXELS / out);
+  return { scale: s.scale * k, dpi: s.dpi * k };
+}
+
+/** Cleaned OCR input, scaled as cappedOcrScale says, and the factor back to the page's pixels. */
+async function ocrInput(page: GreyRaster, dpi: number, level: CleanLevel, glyphPx: number | null): Promise<OcrInput> {
+  const s = cappedOcrScale(dpi, glyphPx, page.width * page.height);
   const c = await cleanRaster(page, dpi, level, OCR_DPI, s);
   return { image: c.pbm, dpi: c.dpi, scale: page.width / c.width, width: c.width, height: c.height };
 }

@@ -2,7 +2,7 @@ import { histogram, inkThreshold, type GreyRaster, type Orientation } from '../p
 import { cleanRaster } from '../pages/clean.ts';
 import { normalisePage, rotateRaster, type NormalisedPage } from '../pages/normalise.ts';
 import type { Word } from '../pages/page-image.ts';
-import { OCR_DPI, ocrScale, pageGlyphHeight, readPage, withIdRescue, type PageRead } from './read-page.ts';
+import { cappedOcrScale, OCR_DPI, pageGlyphHeight, readPage, withIdRescue, type PageRead } from './read-page.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
 import { textScore } from './text-score.ts';
 
@@ -72,7 +72,7 @@ function halfTurn(r: GreyRaster): GreyRaster {
 }
 
 async function probe(engine: OcrEngine, r: GreyRaster, dpi: number): Promise<number> {
-  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, ocrScale(dpi, await pageGlyphHeight(r, dpi)));
+  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, cappedOcrScale(dpi, await pageGlyphHeight(r, dpi), r.width * r.height));
   // One uniform block: in automatic layout mode tesseract reads sideways lines as vertical text,
   // which would make a page turned 90 degrees look as good as an upright one.
   try {

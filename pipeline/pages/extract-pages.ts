@@ -2,7 +2,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { MediaType } from '../ingest/detect.ts';
 import { UnreadablePageError, type PageImage } from './page-image.ts';
 import { checkPageCount, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
-import { MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPages } from './pdf-images.ts';
+import { greyAndPng, MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageCount, pdfPages, type PageRange } from './pdf-images.ts';
 import { readTiffPages, type TiffPageInfo } from './tiff.ts';
 
 const A4_WIDTH_IN = 8.27;
@@ -37,35 +37,76 @@ async function rasterPage(data: Buffer, page: number, limits: DecodeLimits, tiff
     dpi = Math.max(70, Math.round(dpi * k));
   }
   if (w && h && (w !== meta.width || h !== meta.height)) pipeline = pipeline.resize(w, h, { fit: 'fill' });
-  const { data: png, info } = await pipeline.png({ compressionLevel: 2 }).toBuffer({ resolveWithObject: true });
-  return { png, width: info.width, height: info.height, dpi, source: 'image', ...(notes.length ? { notes } : {}) };
+  const { png, grey } = await greyAndPng(pipeline);
+  return { png, grey, width: grey.width, height: grey.height, dpi, source: 'image', ...(notes.length ? { notes } : {}) };
 }
 
 /** Every page of a file at once, for tools and tests (the split stage takes pageImages one by one). */
 export async function extractPages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<PageImage[]> {
   const pages: PageImage[] = [];
-  for await (const p of pageImages(data, mediaType, limits)) pages.push(p);
+  for await (const { grey: _, ...p } of pageImages(data, mediaType, limits)) pages.push(p);
   return pages;
+}
+
+/** What the mail room is told instead of a library's error (a JavaScript or libvips message means nothing to it). */
+function unreadable(err: unknown): UnreadablePageError {
+  if (err instanceof UnreadablePageError) return err;
+  const message = (err as Error).message ?? '';
+  if (/pixel limit/i.test(message)) {
+    return new UnreadablePageError(`Bildet er for stort til å leses maskinelt (over ${MAX_SOURCE_PIXELS / 1e6} megapiksler). Skann siden på nytt med lavere oppløsning.`);
+  }
+  return new UnreadablePageError('Sidene i filen kunne ikke leses: filen er skadet eller ufullstendig. Be om filen på nytt, eller skann papiret igjen.');
+}
+
+/** TIFF pages, refused over the page cap or when a page's decoded raster is over the stream limit. */
+function tiffPages(data: Buffer, limits: DecodeLimits): TiffPageInfo[] {
+  const info = readTiffPages(data);
+  if (info.length === 0) throw new UnreadablePageError('TIFF-filen har ingen sider.');
+  checkPageCount(info.length, limits);
+  // A page's strips may be Deflate or LZW: its decoded raster is what it costs.
+  if (info.some((p) => p.rasterBytes > limits.maxStreamBytes)) throw new LimitExceededError(tooLargeStreamMessage(limits.maxStreamBytes), 'stream');
+  return info;
+}
+
+/**
+ * How many pages a file has, after the checks pageImages makes before decoding (stream limit,
+ * page cap): what the split stage plans its page jobs by. Decodes no page.
+ */
+export async function pageCount(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<number> {
+  try {
+    switch (mediaType) {
+      case 'application/pdf':
+        return await pdfPageCount(data, limits);
+      case 'image/tiff':
+        return tiffPages(data, limits).length;
+      case 'image/png':
+      case 'image/jpeg':
+        return 1;
+      default:
+        throw new UnreadablePageError('Filen er ikke en PDF, TIFF, PNG eller JPEG og kan ikke leses som et dokument.');
+    }
+  } catch (err) {
+    throw unreadable(err);
+  }
 }
 
 /**
  * A document file as one greyscale image per page, made one at a time so a long file never
  * holds all its pages in memory (see pdfPages for PDFs). Files over the page cap, and
  * compressed parts that would expand past the stream limit, are refused before decoding.
+ * `pages`: only these (a range of a long file, made by its own page job); `shareAs`: keep the
+ * parsed PDF for the next range (see pdfPages).
  */
-export async function* pageImages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): AsyncGenerator<PageImage, void, undefined> {
+export async function* pageImages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, pages?: PageRange, shareAs?: string): AsyncGenerator<PageImage, void, undefined> {
   try {
     switch (mediaType) {
       case 'application/pdf':
-        yield* pdfPages(data, { limits });
+        yield* pdfPages(data, { limits, pages, shareAs });
         return;
       case 'image/tiff': {
-        const info = readTiffPages(data);
-        if (info.length === 0) throw new UnreadablePageError('TIFF-filen har ingen sider.');
-        checkPageCount(info.length, limits);
-        // A page's strips may be Deflate or LZW: its decoded raster is what it costs.
-        if (info.some((p) => p.rasterBytes > limits.maxStreamBytes)) throw new LimitExceededError(tooLargeStreamMessage(limits.maxStreamBytes), 'stream');
-        for (let i = 0; i < info.length; i++) yield await rasterPage(data, i, limits, info[i]);
+        const info = tiffPages(data, limits);
+        const last = Math.min(info.length, pages?.last ?? info.length);
+        for (let i = Math.max(1, pages?.first ?? 1) - 1; i < last; i++) yield await rasterPage(data, i, limits, info[i]);
         return;
       }
       case 'image/png':
@@ -76,12 +117,6 @@ export async function* pageImages(data: Buffer, mediaType: MediaType, limits: De
         throw new UnreadablePageError('Filen er ikke en PDF, TIFF, PNG eller JPEG og kan ikke leses som et dokument.');
     }
   } catch (err) {
-    if (err instanceof UnreadablePageError) throw err;
-    const message = (err as Error).message ?? '';
-    if (/pixel limit/i.test(message)) {
-      throw new UnreadablePageError(`Bildet er for stort til å leses maskinelt (over ${MAX_SOURCE_PIXELS / 1e6} megapiksler). Skann siden på nytt med lavere oppløsning.`);
-    }
-    // The library's own words (a JavaScript or libvips error) mean nothing to the mail room.
-    throw new UnreadablePageError('Sidene i filen kunne ikke leses: filen er skadet eller ufullstendig. Be om filen på nytt, eller skann papiret igjen.');
+    throw unreadable(err);
   }
 }

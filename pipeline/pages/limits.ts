@@ -30,6 +30,11 @@ export function tooLargeStreamMessage(limitBytes: number): string {
     'Slike filer leses ikke maskinelt fordi de kan stanse skanningen for alle. Be om filen på nytt, eller skann papiret igjen.';
 }
 
+export function tooLargeInlineImageMessage(width: number, height: number, limitBytes: number): string {
+  return `Filen inneholder et innebygd bilde på ${width.toLocaleString('nb-NO')} × ${height.toLocaleString('nb-NO')} punkter, som pakkes ut til mer enn ${mib(limitBytes)} MB ` +
+    `(grensen er ${mib(limitBytes)} MB per del). Slike filer leses ikke maskinelt fordi de kan stanse skanningen for alle. Be om filen på nytt, eller skann papiret igjen.`;
+}
+
 export function tooManyPagesMessage(pages: number, maxPages: number): string {
   return `Filen har ${pages.toLocaleString('nb-NO')} sider, og grensen er ${maxPages.toLocaleString('nb-NO')} sider per fil. ` +
     'Del filen i flere og send dem inn på nytt.';
@@ -193,6 +198,63 @@ export interface PdfStreamSurvey {
   streams: number;
   /** Streams that had to be inflated to be measured (the others are too short to exceed the limit). */
   inflated: number;
+  /** Inline images (BI … ID … EI in content streams) whose declared size was checked. */
+  inlineImages: number;
+}
+
+/** Content streams up to this decoded size are searched for inline images (larger ones are no page a scanner writes). */
+const INLINE_SCAN_BYTES = 32 * 1024 ** 2;
+const COMPONENTS: Record<string, number> = { G: 1, DeviceGray: 1, I: 1, Indexed: 1, RGB: 3, DeviceRGB: 3, CMYK: 4, DeviceCMYK: 4 };
+// Streams that are no content: images, fonts, metadata, cross-reference and object streams.
+const NOT_CONTENT = /\/Subtype\s*\/(Image|Type1C|CIDFontType0C|OpenType|XML)|\/Type\s*\/(XRef|ObjStm|Metadata|EmbeddedFile)|\/Length[123]\s/;
+
+/**
+ * Inline images of a content stream (`BI <dict> ID <data> EI`): pdf.js allocates what the
+ * dictionary declares (width × height, and 4 bytes a pixel to paint it) however small the data,
+ * so the declared size is held to the stream limit. Returns how many were checked.
+ */
+export function checkInlineImages(content: Uint8Array, limits: DecodeLimits): number {
+  const text = Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('latin1');
+  const re = /(?:^|[\s\]>)}])BI\s([\s\S]*?)\sID[\s]/g;
+  let n = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    n++;
+    const dict = m[1]!;
+    const num = (...keys: string[]) => {
+      for (const k of keys) {
+        const v = new RegExp(`/${k}\\s+(\\d+)`).exec(dict);
+        if (v) return Number(v[1]);
+      }
+      return undefined;
+    };
+    const w = num('W', 'Width') ?? 0;
+    const h = num('H', 'Height') ?? 0;
+    const mask = /\/(IM|ImageMask)\s+true/.test(dict);
+    const bpc = mask ? 1 : num('BPC', 'BitsPerComponent') ?? 8;
+    const cs = /\/(CS|ColorSpace)\s*(?:\[\s*)?\/(\w+)/.exec(dict)?.[2];
+    const comps = mask ? 1 : COMPONENTS[cs ?? 'G'] ?? 4;
+    const decoded = Math.ceil((w * comps * bpc) / 8) * h;
+    if (Math.max(decoded, w * h * 4) > limits.maxStreamBytes) throw new LimitExceededError(tooLargeInlineImageMessage(w, h, limits.maxStreamBytes), 'stream');
+    re.lastIndex = m.index + m[0].length;
+  }
+  return n;
+}
+
+/** A stream's decoded bytes for the inline-image search (Flate and ASCII filters; others are not searched). */
+function decodedForSearch(body: Uint8Array, filters: string[], limit: number): Uint8Array | null {
+  let bytes: Uint8Array = body;
+  for (const f of filters) {
+    if (f === 'FlateDecode' || f === 'Fl') {
+      try {
+        bytes = inflateSync(bytes, { maxOutputLength: limit });
+      } catch {
+        return null; // damaged or over the bound: measured above, not searched
+      }
+    } else if (f === 'ASCIIHexDecode' || f === 'AHx') bytes = asciiHex(bytes);
+    else if (f === 'ASCII85Decode' || f === 'A85') bytes = ascii85(bytes);
+    else return null;
+  }
+  return bytes;
 }
 
 const FILTER_RE = /\/Filter\s*(\[[^\]]*\]|\/[^\s/<>[\]()]+)/;
@@ -205,7 +267,7 @@ const LENGTH_RE = /\/Length\s+(\d+)(?!\s+\d+\s+R)/;
  * Encrypted streams cannot be measured before decryption: they count as their stored size.
  */
 export async function checkPdfStreams(data: Buffer, limits: DecodeLimits): Promise<PdfStreamSurvey> {
-  const survey: PdfStreamSurvey = { streams: 0, inflated: 0 };
+  const survey: PdfStreamSurvey = { streams: 0, inflated: 0, inlineImages: 0 };
   let pos = 0;
   for (;;) {
     const at = data.indexOf('stream', pos, 'latin1');
@@ -228,13 +290,18 @@ export async function checkPdfStreams(data: Buffer, limits: DecodeLimits): Promi
     if (end < 0) end = data.length;
     pos = Math.max(pos, end);
     const filterMatch = FILTER_RE.exec(dict);
-    if (!filterMatch) continue;
-    const filters = [...filterMatch[1]!.matchAll(/\/([^\s/<>[\]()]+)/g)].map((m) => m[1]!);
-    if (!filters.some((f) => EXPANDING.has(f) || ['Fl', 'LZW', 'RL'].includes(f))) continue;
+    const filters = filterMatch ? [...filterMatch[1]!.matchAll(/\/([^\s/<>[\]()]+)/g)].map((m) => m[1]!) : [];
     const body = data.subarray(start, end);
-    if (body.length * 1100 > limits.maxStreamBytes || filters.length > 1) survey.inflated++;
-    const size = await decodedSize(body, filters, limits.maxStreamBytes);
-    if (size > limits.maxStreamBytes) throw new LimitExceededError(tooLargeStreamMessage(limits.maxStreamBytes), 'stream');
+    const content = !NOT_CONTENT.test(dict);
+    if (filters.some((f) => EXPANDING.has(f) || ['Fl', 'LZW', 'RL'].includes(f))) {
+      if (body.length * 1100 > limits.maxStreamBytes || filters.length > 1) survey.inflated++;
+      const size = await decodedSize(body, filters, limits.maxStreamBytes);
+      if (size > limits.maxStreamBytes) throw new LimitExceededError(tooLargeStreamMessage(limits.maxStreamBytes), 'stream');
+    }
+    if (content) {
+      const decoded = filters.length ? decodedForSearch(body, filters, Math.min(limits.maxStreamBytes, INLINE_SCAN_BYTES)) : body;
+      if (decoded && Buffer.from(decoded.buffer, decoded.byteOffset, decoded.byteLength).includes('BI', 0, 'latin1')) survey.inlineImages += checkInlineImages(decoded, limits);
+    }
   }
   return survey;
 }

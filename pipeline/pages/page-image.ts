@@ -19,6 +19,8 @@ export interface PageText {
 export interface PageImage {
   /** 8-bit greyscale PNG. */
   png: Buffer;
+  /** The same pixels, unencoded (for the barcode reader; dropped once the page is stored). */
+  grey?: { data: Buffer; width: number; height: number };
   width: number;
   height: number;
   dpi: number;

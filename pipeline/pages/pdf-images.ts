@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { createInflate, inflateSync } from 'node:zlib';
 import {
   decodePDFRawStream, PDFArray, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream,
   type PDFPage,
@@ -11,40 +11,111 @@ import { wrapCcittG4 } from './tiff.ts';
 
 /** Resolution for pages that carry no scan (vector or text pages) and must be rendered. */
 export const DEFAULT_RENDER_DPI = 200;
-/** Largest page image kept (about A2 at 300 dpi); larger pages are scaled down to it. */
-export const MAX_PAGE_PIXELS = 60_000_000;
+/**
+ * Largest page image kept (A2 at 300 dpi, A3 at 400); larger pages are scaled down to it. Every
+ * later stage holds the page a few times over (upright, clean-up): at 60 megapixels a worker
+ * went past 1 GB (issue 14), at 36 it stays under its bound.
+ */
+export const MAX_PAGE_PIXELS = 36_000_000;
 /** Larger embedded scans are refused rather than decoded: memory stays bounded. */
 export const MAX_SOURCE_PIXELS = 400_000_000;
 /** A text layer with fewer visible characters than this is not a born-digital page (e.g. a stamp). */
 const MIN_TEXT_CHARS = 20;
+
+/**
+ * Undoes one row's PNG predictor (`type`, the row's first byte): `src` at `at` holds the row's
+ * bytes, `prev` (at `prevAt`) the row above already undone, or null for the first row.
+ */
+function unfilterRow(type: number, src: Uint8Array, at: number, out: Uint8Array, outAt: number, prev: Uint8Array | null, prevAt: number, rowBytes: number, bpp: number): void {
+  for (let x = 0; x < rowBytes; x++) {
+    const raw = src[at + x]!;
+    const left = x >= bpp ? out[outAt + x - bpp]! : 0;
+    const up = prev ? prev[prevAt + x]! : 0;
+    const upLeft = prev && x >= bpp ? prev[prevAt + x - bpp]! : 0;
+    let v: number;
+    if (type === 0) v = raw;
+    else if (type === 1) v = raw + left;
+    else if (type === 2) v = raw + up;
+    else if (type === 3) v = raw + ((left + up) >> 1);
+    else {
+      const p = left + up - upLeft;
+      const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
+      v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
+    }
+    out[outAt + x] = v & 0xff;
+  }
+}
 
 /** Undoes PNG row predictors (Predictor >= 10) used by some Flate-encoded images. */
 export function unpredict(data: Uint8Array, rowBytes: number, bpp: number): Buffer {
   const rows = Math.floor(data.length / (rowBytes + 1));
   const out = Buffer.alloc(rows * rowBytes);
   for (let y = 0; y < rows; y++) {
-    const type = data[y * (rowBytes + 1)]!;
-    const src = y * (rowBytes + 1) + 1;
-    const dst = y * rowBytes;
-    for (let x = 0; x < rowBytes; x++) {
-      const raw = data[src + x]!;
-      const left = x >= bpp ? out[dst + x - bpp]! : 0;
-      const up = y > 0 ? out[dst - rowBytes + x]! : 0;
-      const upLeft = y > 0 && x >= bpp ? out[dst - rowBytes + x - bpp]! : 0;
-      let v: number;
-      if (type === 0) v = raw;
-      else if (type === 1) v = raw + left;
-      else if (type === 2) v = raw + up;
-      else if (type === 3) v = raw + ((left + up) >> 1);
-      else {
-        const p = left + up - upLeft;
-        const pa = Math.abs(p - left), pb = Math.abs(p - up), pc = Math.abs(p - upLeft);
-        v = raw + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
-      }
-      out[dst + x] = v & 0xff;
-    }
+    unfilterRow(data[y * (rowBytes + 1)]!, data, y * (rowBytes + 1) + 1, out, y * rowBytes, y > 0 ? out : null, (y - 1) * rowBytes, rowBytes, bpp);
   }
   return out;
+}
+
+/** Colour rasters larger than this are inflated row by row into grey (a 9 000 × 9 000 scan would hold 243 MB of RGB). */
+export const BAND_BYTES = 32 * 1024 ** 2;
+
+// sRGB to linear light and back (tables): the grey libvips makes (toColourspace('b-w')) is the
+// luminance of linear light, so a page made row by row looks as one made by sharp.
+const TO_LINEAR = Float32Array.from({ length: 256 }, (_, c) => (c / 255 <= 0.04045 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4));
+const FROM_LINEAR = Uint8Array.from({ length: 4096 }, (_, i) => {
+  const y = i / 4095;
+  return Math.round(255 * (y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055));
+});
+
+/**
+ * A large 8-bit RGB Flate image inflated as a stream, each row made grey as it comes (the
+ * luminance of linear light, as libvips makes it), so only the grey raster (a third) and a row
+ * or two are held, never the colour one.
+ * Null when the stream ends early or is damaged (the renderer reads what it can).
+ */
+export function inflateRgbToGrey(bytes: Uint8Array, width: number, height: number, predictor: number): Promise<Buffer | null> {
+  const rowBytes = width * 3;
+  const stride = predictor >= 10 ? rowBytes + 1 : rowBytes;
+  const grey = Buffer.alloc(width * height);
+  const pending = Buffer.alloc(stride);
+  let prev = Buffer.alloc(rowBytes);
+  let cur = Buffer.alloc(rowBytes);
+  let filled = 0;
+  let row = 0;
+  return new Promise((resolve) => {
+    const z = createInflate({ chunkSize: 256 * 1024 });
+    let settled = false;
+    const finish = (v: Buffer | null) => {
+      if (settled) return;
+      settled = true;
+      z.removeAllListeners('data');
+      z.destroy();
+      resolve(v);
+    };
+    z.on('data', (chunk: Buffer) => {
+      for (let i = 0; i < chunk.length && row < height;) {
+        const n = Math.min(stride - filled, chunk.length - i);
+        chunk.copy(pending, filled, i, i + n);
+        filled += n;
+        i += n;
+        if (filled < stride) break;
+        if (predictor >= 10) unfilterRow(pending[0]!, pending, 1, cur, 0, row > 0 ? prev : null, 0, rowBytes, 3);
+        else pending.copy(cur);
+        const o = row * width;
+        for (let x = 0, k = 0; x < width; x++, k += 3) {
+          const y = 0.2126 * TO_LINEAR[cur[k]!]! + 0.7152 * TO_LINEAR[cur[k + 1]!]! + 0.0722 * TO_LINEAR[cur[k + 2]!]!;
+          grey[o + x] = FROM_LINEAR[Math.round(y * 4095)]!;
+        }
+        [prev, cur] = [cur, prev];
+        filled = 0;
+        row++;
+      }
+      if (row >= height) finish(grey);
+    });
+    z.on('error', () => finish(null));
+    z.on('end', () => finish(row >= height ? grey : null));
+    z.end(bytes);
+  });
 }
 
 function nameOf(dict: PDFDict, key: string): string | undefined {
@@ -187,6 +258,30 @@ function fullPageImage(page: PDFPage): PaintedScan | null {
   return { stream: obj, widthIn: (a * unit) / 72, heightIn: (d * unit) / 72 };
 }
 
+/** 1-bit rows (1 = white) as 8-bit grey, eight pixels a byte read: the split's hottest loop on black-and-white scans. */
+export function expandBits(raw: Uint8Array, width: number, height: number, rowBytes: number): Buffer {
+  const grey = Buffer.alloc(width * height);
+  const whole = width >> 3;
+  for (let y = 0; y < height; y++) {
+    const src = y * rowBytes;
+    let o = y * width;
+    for (let bx = 0; bx < whole; bx++, o += 8) {
+      const b = raw[src + bx]!;
+      if (b === 0) continue; // all black: already 0
+      grey[o] = b & 0x80 ? 255 : 0;
+      grey[o + 1] = b & 0x40 ? 255 : 0;
+      grey[o + 2] = b & 0x20 ? 255 : 0;
+      grey[o + 3] = b & 0x10 ? 255 : 0;
+      grey[o + 4] = b & 0x08 ? 255 : 0;
+      grey[o + 5] = b & 0x04 ? 255 : 0;
+      grey[o + 6] = b & 0x02 ? 255 : 0;
+      grey[o + 7] = b & 0x01 ? 255 : 0;
+    }
+    for (let x = whole * 8; x < width; x++, o++) grey[o] = (raw[src + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
+  }
+  return grey;
+}
+
 /** Decodes the embedded image when that is exact and cheap; null means: render the page instead. */
 async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sharp | null> {
   const d = stream.dict;
@@ -216,6 +311,11 @@ async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sha
     const bpc = numberOf(d, 'BitsPerComponent') ?? 8;
     if (!channels || (bpc !== 8 && !(bpc === 1 && channels === 1))) return null;
     const rowBytes = Math.ceil((width * channels * bpc) / 8);
+    const predictorOf = numberOf(parms, 'Predictor') ?? 1;
+    if (channels === 3 && bpc === 8 && rowBytes * height > BAND_BYTES && (predictorOf === 1 || predictorOf >= 10)) {
+      const grey = await inflateRgbToGrey(bytes, width, height, predictorOf);
+      return grey ? sharp(grey, { raw: { width, height, channels: 1 } }) : null;
+    }
     // Never more than the image needs (rows + predictor bytes) and never over the stream limit.
     const need = (rowBytes + 1) * height;
     let raw: Buffer;
@@ -229,13 +329,7 @@ async function decodeDirect(stream: PDFRawStream, maxBytes: number): Promise<Sha
     if (predictor >= 10) raw = unpredict(raw, rowBytes, Math.max(1, (channels * bpc) / 8));
     else if (predictor !== 1) return null;
     if (raw.length < rowBytes * height) return null;
-    if (bpc === 1) {
-      const grey = Buffer.alloc(width * height);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) grey[y * width + x] = (raw[y * rowBytes + (x >> 3)]! >> (7 - (x & 7))) & 1 ? 255 : 0;
-      }
-      return sharp(grey, { raw: { width, height, channels: 1 } });
-    }
+    if (bpc === 1) return sharp(expandBits(raw, width, height, rowBytes), { raw: { width, height, channels: 1 } });
     return sharp(raw.subarray(0, rowBytes * height), { raw: { width, height, channels: channels as 1 | 3 } });
   }
   return null; // JBIG2, JPX, LZW, run length, filter chains: rendered
@@ -262,12 +356,16 @@ async function toPageImage(img: Sharp, size: { width: number; height: number; xD
     dpi *= k;
   }
   if (w !== size.width || h !== size.height) img = img.resize(w, h, { fit: 'fill', kernel: w < size.width ? 'lanczos3' : 'cubic' });
-  const { data: png, info } = await img
-    .flatten({ background: '#ffffff' })
-    .toColourspace('b-w')
-    .png({ compressionLevel: 2 })
-    .toBuffer({ resolveWithObject: true });
-  return { png, width: info.width, height: info.height, dpi: Math.round(dpi), source, ...(notes.length ? { notes } : {}) };
+  const { png, grey } = await greyAndPng(img.flatten({ background: '#ffffff' }).toColourspace('b-w'));
+  return { png, grey, width: grey.width, height: grey.height, dpi: Math.round(dpi), source, ...(notes.length ? { notes } : {}) };
+}
+
+/** A page's grey pixels and its PNG, from one decoding (the barcode reader takes the pixels). */
+export async function greyAndPng(img: Sharp): Promise<{ png: Buffer; grey: { data: Buffer; width: number; height: number } }> {
+  const { data, info } = await img.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const grey = { data, width: info.width, height: info.height };
+  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png({ compressionLevel: 2 }).toBuffer();
+  return { png, grey };
 }
 
 const megapixels = (px: number) => (px / 1e6).toLocaleString('nb-NO', { maximumFractionDigits: 0 });
@@ -293,24 +391,38 @@ export interface PdfPagesOptions {
   renderDpi?: number;
   /** Stream and page limits. @defaultValue DEFAULT_DECODE_LIMITS */
   limits?: DecodeLimits;
+  /** Only these pages (1-based, inclusive). @defaultValue every page */
+  pages?: PageRange;
+  /** Keep the parsed file open under this key for the next range of the same file (a split in parts). */
+  shareAs?: string;
+}
+
+/** Pages `first` to `last` of a file, 1-based and inclusive. */
+export interface PageRange {
+  first: number;
+  last: number;
 }
 
 /** Every page at once (for tools and tests); the split stage uses pdfPages, one page at a time. */
 export async function pdfPageImages(data: Buffer, opts: PdfPagesOptions = {}): Promise<PageImage[]> {
   const pages: PageImage[] = [];
-  for await (const p of pdfPages(data, opts)) pages.push(p);
+  for await (const { grey: _, ...p } of pdfPages(data, opts)) pages.push(p);
   return pages;
 }
 
+/** A PDF opened for its pages: pdf-lib where it can read the file, pdf.js (opened when needed) otherwise. */
+interface OpenPdf {
+  doc: PDFDocument | null;
+  count: number;
+  pdfjs(): Promise<PdfjsDocument>;
+  close(): Promise<void>;
+}
+
 /**
- * Pages of a PDF as greyscale images at their true resolution. A page that is one scanned
- * image is taken as is (JPEG, Flate, CCITT G4); other pages are rendered with pdf.js. Pages
- * that carry text (born-digital) keep that text and need no OCR.
+ * Opens a PDF after its streams are measured (pdf-lib inflates object streams while loading),
+ * and refuses it over the page cap. Closes what it opened when it throws.
  */
-export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
-  const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
-  const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
-  // Before pdf-lib or pdf.js inflate anything (pdf-lib inflates object streams while loading).
+async function openPdf(data: Buffer, limits: DecodeLimits): Promise<OpenPdf> {
   await checkPdfStreams(data, limits);
   let doc: PDFDocument | null = null;
   let count = 0;
@@ -321,21 +433,99 @@ export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): Async
     doc = null; // encrypted or damaged: pdf.js may still read it
   }
   let js: PdfjsDocument | null = null;
-  const pdfjs = async () => {
-    if (!js) {
-      try {
-        js = await openPdfjs(data);
-      } catch {
-        throw new UnreadablePageError(NOT_A_PDF);
+  const open: OpenPdf = {
+    doc,
+    count,
+    async pdfjs() {
+      if (!js) {
+        try {
+          js = await openPdfjs(data);
+        } catch {
+          throw new UnreadablePageError(NOT_A_PDF);
+        }
       }
-    }
-    return js;
+      return js;
+    },
+    async close() {
+      if (js) await (js as PdfjsDocument).close();
+    },
   };
   try {
-    if (!doc) count = (await pdfjs()).pageCount;
-    if (count === 0) throw new UnreadablePageError('PDF-filen har ingen sider.');
-    checkPageCount(count, limits);
-    for (let i = 0; i < count; i++) {
+    if (!doc) open.count = (await open.pdfjs()).pageCount;
+    if (open.count === 0) throw new UnreadablePageError('PDF-filen har ingen sider.');
+    checkPageCount(open.count, limits);
+  } catch (err) {
+    await open.close();
+    throw err;
+  }
+  return open;
+}
+
+interface Shared {
+  pdf: Promise<OpenPdf>;
+  users: number;
+  timer?: NodeJS.Timeout;
+}
+/** PDFs kept open for the next range of the same file (by the original's key): one parse for all its page jobs in a process. */
+const shared = new Map<string, Shared>();
+/** How long a shared PDF stays open without a user. */
+const SHARED_IDLE_MS = 20_000;
+
+/**
+ * openPdf, shared by the page jobs of one file in this process: a 2 000-page PDF takes pdf-lib
+ * seconds to parse, once per range otherwise. Kept open SHARED_IDLE_MS after its last user.
+ */
+async function openShared(key: string, data: Buffer, limits: DecodeLimits): Promise<OpenPdf> {
+  let s = shared.get(key);
+  if (!s) {
+    s = { pdf: openPdf(data, limits), users: 0 };
+    shared.set(key, s);
+    s.pdf.catch(() => shared.delete(key));
+  }
+  clearTimeout(s.timer);
+  s.users++;
+  const entry = s;
+  const pdf = await entry.pdf.catch((err: unknown) => {
+    entry.users--;
+    throw err;
+  });
+  return {
+    ...pdf,
+    async close() {
+      if (--entry.users > 0) return;
+      entry.timer = setTimeout(() => {
+        if (entry.users > 0 || shared.get(key) !== entry) return;
+        shared.delete(key);
+        void pdf.close();
+      }, SHARED_IDLE_MS);
+      entry.timer.unref();
+    },
+  };
+}
+
+/** The number of pages of a PDF, after the same checks as pdfPages (streams, page cap): what a split plans by. */
+export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<number> {
+  const pdf = await openPdf(data, limits);
+  await pdf.close();
+  return pdf.count;
+}
+
+/**
+ * Pages of a PDF as greyscale images at their true resolution. A page that is one scanned
+ * image is taken as is (JPEG, Flate, CCITT G4); other pages are rendered with pdf.js. Pages
+ * that carry text (born-digital) keep that text and need no OCR. `pages`: only these (a range
+ * of a long file, made by its own job).
+ */
+export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
+  const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
+  const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
+  const pdf = opts.shareAs ? await openShared(opts.shareAs, data, limits) : await openPdf(data, limits);
+  const { doc, count } = pdf;
+  const pdfjs = () => pdf.pdfjs();
+  try {
+    const first = Math.max(1, opts.pages?.first ?? 1);
+    const last = Math.min(count, opts.pages?.last ?? count);
+    for (let i = first - 1; i < last; i++) {
       const page = doc?.getPage(i);
       let image: PageImage | null = null;
       let scanDpi: number | undefined;
@@ -379,7 +569,7 @@ export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): Async
       yield image;
     }
   } finally {
-    if (js) await (js as PdfjsDocument).close();
+    await pdf.close();
   }
 }
 

@@ -15,7 +15,8 @@ const toRow = (r: Record<string, any>): StepRow => ({
 });
 
 const STAMP: Record<Stage, string> = {
-  split: 'split_at', header: 'header_at', ocr: 'ocr_at', identify: 'identified_at', attach: 'attached_at', route: 'routed_at', archive: 'archived_at',
+  // A range's pages are stamped in split_pages (made_at); all of them are made once split is stamped.
+  split: 'split_at', page: 'split_at', header: 'header_at', ocr: 'ocr_at', identify: 'identified_at', attach: 'attached_at', route: 'routed_at', archive: 'archived_at',
 };
 export const stampOf = (stage: Stage) => STAMP[stage];
 
@@ -24,13 +25,14 @@ export async function lockFacts(q: Queryable, documentId: string): Promise<Docum
   const { rows } = await q.query(
     `SELECT status, merged_into, ${STAGES.map((s) => `${STAMP[s]} IS NOT NULL AS "${s}"`).join(', ')},
        (SELECT coalesce(array_agg(page_no ORDER BY page_no), '{}') FROM pages WHERE document_id = d.id) AS pages,
-       (SELECT coalesce(array_agg(page_no ORDER BY page_no), '{}') FROM pages WHERE document_id = d.id AND ocr_at IS NULL) AS unread
+       (SELECT coalesce(array_agg(page_no ORDER BY page_no), '{}') FROM pages WHERE document_id = d.id AND ocr_at IS NULL) AS unread,
+       (SELECT coalesce(array_agg(DISTINCT range_start ORDER BY range_start), '{}') FROM split_pages WHERE document_id = d.id AND made_at IS NULL) AS unmade
      FROM documents d WHERE id = $1 FOR UPDATE`,
     [documentId],
   );
   const r = rows[0];
   if (!r) return null;
-  return { status: r.status, merged: r.merged_into !== null, done: new Set(STAGES.filter((s) => r[s])), pages: r.pages, unread: r.unread };
+  return { status: r.status, merged: r.merged_into !== null, done: new Set(STAGES.filter((s) => r[s])), pages: r.pages, unread: r.unread, unmade: r.unmade };
 }
 
 /**

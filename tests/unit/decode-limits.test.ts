@@ -1,6 +1,10 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { flateBombPdf, hugeTiff, longPdf, zipBomb } from '../../fixtures/hostile.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as openpgp from 'openpgp';
+import { flateBombPdf, hugeTiff, inlineImagePdf, longPdf, zipBomb } from '../../fixtures/hostile.ts';
+import { decryptBatch, loadPrivateKey, PgpTooLargeError } from '../../pipeline/ingest/pgp.ts';
 import { BadZipError, readZip, zipLimits } from '../../pipeline/ingest/unzip.ts';
 import { extractPages, pageImages } from '../../pipeline/pages/extract-pages.ts';
 import { checkPdfStreams, DEFAULT_DECODE_LIMITS, decodedSize, LimitExceededError, lzwSize, runLengthSize } from '../../pipeline/pages/limits.ts';
@@ -75,6 +79,39 @@ describe('decompression limits', () => {
     expect(err.message).toMatch(/pakkes ut til 40 MB, og grensen er 16 MB per fil/);
     expect(reasonNb(err.message)).toBe(err.message);
     expect((await readZip(zip, zipLimits(64 * MiB)))[0]!.data.length).toBe(40 * MiB);
+  });
+
+  it('refuses an inline image (BI … ID … EI) declared larger than the limit, inside a compressed content stream, in Norwegian', async () => {
+    // 40 000 × 40 000 grey pixels declared, 1 MB of data given: pdf.js would allocate 1.6 GB (4 bytes a pixel) to paint it.
+    const pdf = await inlineImagePdf(40_000, 40_000);
+    expect(pdf.length).toBeLessThan(100 * 1024);
+    const before = rssMb();
+    const err = await refusal(extractPages(pdf, 'application/pdf'));
+    expect(err).toBeInstanceOf(LimitExceededError);
+    expect(err.message).toMatch(/^Filen inneholder et innebygd bilde på 40\s000 × 40\s000 punkter, som pakkes ut til mer enn 256 MB/);
+    expect(reasonNb(err.message)).toBe(err.message);
+    expect(rssMb() - before).toBeLessThan(120);
+    // A small one (3 000 × 3 000: 36 MB to paint) is within 64 MB and read; over a 16 MB limit it is refused.
+    const small = await inlineImagePdf(3000, 3000);
+    expect((await checkPdfStreams(small, { maxStreamBytes: 64 * MiB, maxPages: 10 })).inlineImages).toBe(1);
+    expect(await refusal(extractPages(small, 'application/pdf', { maxStreamBytes: 16 * MiB, maxPages: 10 }))).toBeInstanceOf(LimitExceededError);
+  });
+
+  it('refuses a PGP batch that decompresses past the limit, without unpacking it, in Norwegian', async () => {
+    const dir = path.join(import.meta.dirname, '..', 'fixtures', 'nav', 'skanmotovrig', 'pgp');
+    const key = await loadPrivateKey(readFileSync(path.join(dir, 'privateKeyRSA.gpg')), 'Test321');
+    // 40 MB of zeros, zlib-compressed by PGP itself: about 40 KB encrypted.
+    const encrypted = await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: new Uint8Array(40 * MiB) }), encryptionKeys: key.key.toPublic(), format: 'binary',
+      config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
+    });
+    const data = Buffer.from(encrypted as Uint8Array);
+    expect(data.length).toBeLessThan(1 * MiB);
+    const err = await refusal(decryptBatch(data, key, 16 * MiB));
+    expect(err).toBeInstanceOf(PgpTooLargeError);
+    expect(err.message).toMatch(/pakkes ut til mer enn 16 MB \(grensen er 16 MB per del\)/);
+    expect(reasonNb(err.message)).toBe(err.message);
+    expect((await decryptBatch(data, key, 64 * MiB)).length).toBe(40 * MiB);
   });
 
   it('refuses a TIFF page whose raster is larger than the limit before decoding it', async () => {

@@ -6,18 +6,34 @@ import { jobIdOf, NEXT, STAGES, successors, waitingFor, type DocumentFacts, type
 import { ROOT } from '../../schemas/config.ts';
 
 const facts = (done: Stage[], o: Partial<DocumentFacts> = {}): DocumentFacts => ({
-  status: 'processing', done: new Set(done), pages: [1, 2, 3], unread: [], merged: false, ...o,
+  status: 'processing', done: new Set(done), pages: [1, 2, 3], unread: [], unmade: [], merged: false, ...o,
 });
 const names = (steps: Array<{ stage: string; pageNo: number }>) => steps.map((s) => (s.pageNo ? `${s.stage}/${s.pageNo}` : s.stage));
 
 describe('the stage table (pipeline/stages.ts NEXT)', () => {
-  it('names only real stages, and every stage but split has a predecessor', () => {
+  it('names only real stages, and every stage has a predecessor (split: ingest, and the last page job of a split in parts)', () => {
     for (const s of STAGES) for (const n of NEXT[s]) {
       expect(STAGES).toContain(n.stage);
       for (const j of n.join ?? []) expect(STAGES).toContain(j);
     }
     const reached = new Set(STAGES.flatMap((s) => NEXT[s].map((n) => n.stage)));
-    expect(STAGES.filter((s) => !reached.has(s))).toEqual(['split']);
+    expect(STAGES.filter((s) => !reached.has(s))).toEqual([]);
+    expect(NEXT.page.map((n) => n.stage)).toEqual(['split']);
+  });
+
+  it('a long file is split in parts: split opens one page job per range still to make, and nothing else', () => {
+    const planned = facts([], { pages: [], unmade: [1, 26, 51] });
+    expect(names(successors('split', 'JP1', planned, { inParts: true }))).toEqual(['page/1', 'page/26', 'page/51']);
+    expect(waitingFor(planned, { inParts: true })).toBe('page');
+    // A split that ends done never starts page jobs.
+    expect(names(successors('split', 'JP1', facts(['split'], { unread: [1] })))).toEqual(['header', 'ocr/1']);
+  });
+
+  it('split runs again only when the last range is made, and never once it is done or the document stopped', () => {
+    expect(successors('page', 'JP1', facts([], { pages: [], unmade: [26] }))).toEqual([]);
+    expect(names(successors('page', 'JP1', facts([], { pages: [], unmade: [] })))).toEqual(['split']);
+    expect(successors('page', 'JP1', facts(['split', 'page'], { unmade: [] }))).toEqual([]);
+    expect(successors('page', 'JP1', facts([], { pages: [], unmade: [], status: 'manual' }))).toEqual([]);
   });
 
   it('split fans out: the header read once and OCR for every page not read yet', () => {

@@ -79,7 +79,7 @@ describe('one reading per page', () => {
 });
 
 describe('pages 1-2 route the document (stage table)', () => {
-  const facts = (done: Stage[], unread: number[]): DocumentFacts => ({ status: 'processing', done: new Set(done), pages: [1, 2, 3], unread, merged: false });
+  const facts = (done: Stage[], unread: number[]): DocumentFacts => ({ status: 'processing', done: new Set(done), pages: [1, 2, 3], unread, unmade: [], merged: false });
   it('a first page whose full text names enough starts identify while later pages are unread', () => {
     expect(successors('ocr', 'JP1', facts(['split', 'header'], [2, 3]), { enough: true }).map((s) => s.stage)).toEqual(['identify']);
     expect(successors('ocr', 'JP1', facts(['split', 'header'], [2, 3]), { enough: false })).toEqual([]);

@@ -1,33 +1,31 @@
-import { readPageMarks, type PageMarks } from '../../pipeline/foersteside/barcode.ts';
+import { readPageMarks } from '../../pipeline/foersteside/barcode.ts';
 import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { MediaType } from '../../pipeline/ingest/detect.ts';
 import { pageImages } from '../../pipeline/pages/extract-pages.ts';
-import type { PageImage } from '../../pipeline/pages/page-image.ts';
+import type { PageRange } from '../../pipeline/pages/pdf-images.ts';
 import { segmentPages, type Segment } from '../../pipeline/segment/segment.ts';
 import { inTransaction, type Tx } from '../../storage/db/pool.ts';
 import type { DocumentRow } from '../../storage/repositories/documents.repository.ts';
 import { appendEvent } from '../../storage/repositories/events.repository.ts';
 import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
 import { ensureSplitDocuments, setSegmentInfo } from '../../storage/repositories/segments.repository.ts';
+import type { StoredPage } from '../../storage/repositories/split-pages.repository.ts';
 import type { Context } from '../../app/context.ts';
 
-/** A page image already in the object store, with what segmenting needs to know of it. */
-export interface StoredPage extends Omit<PageImage, 'png'> {
-  imageKey: string;
-  marks: PageMarks;
-}
+/** The configured decode limits (stream size, page cap). */
+export const limitsOf = (ctx: Context) => ({ maxStreamBytes: ctx.config.MAX_STREAM_BYTES, maxPages: ctx.config.MAX_PAGES_PER_FILE });
 
 /**
- * Makes the file's page images one at a time, stores each at once and reads its barcodes, so a
- * 2 000-page file never holds more than one page image (the configured limits apply).
+ * Makes the file's page images (or a range's) one at a time, stores each at once and reads its
+ * barcodes, so a 2 000-page file never holds more than one page image (the configured limits apply).
  */
-export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType): Promise<StoredPage[]> {
+export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType, range?: PageRange, shareAs?: string): Promise<StoredPage[]> {
   const out: StoredPage[] = [];
-  const limits = { maxStreamBytes: ctx.config.MAX_STREAM_BYTES, maxPages: ctx.config.MAX_PAGES_PER_FILE };
-  for await (const { png, ...page } of pageImages(original, mediaType, limits)) {
-    const imageKey = `pages/${documentId}/${out.length + 1}.png`;
+  let pageNo = range?.first ?? 1;
+  for await (const { png, grey, ...page } of pageImages(original, mediaType, limitsOf(ctx), range, shareAs)) {
+    const imageKey = `pages/${documentId}/${pageNo}.png`;
     await ctx.store.put(imageKey, png, 'image/png');
-    out.push({ ...page, imageKey, marks: await readPageMarks(png) });
+    out.push({ ...page, pageNo: pageNo++, imageKey, marks: await readPageMarks(grey ?? png) });
     ctx.metrics.pages.inc({ stage: 'split' });
   }
   return out;

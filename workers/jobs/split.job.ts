@@ -1,22 +1,42 @@
 import type { MediaType } from '../../pipeline/ingest/detect.ts';
+import { pageCount } from '../../pipeline/pages/extract-pages.ts';
 import { UnreadablePageError } from '../../pipeline/pages/page-image.ts';
 import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { DocumentJob } from '../../pipeline/stages.ts';
+import type { Tx } from '../../storage/db/pool.ts';
 import { getDocument } from '../../storage/repositories/documents.repository.ts';
 import { saveOcr, upsertPage } from '../../storage/repositories/pages.repository.ts';
+import { listSplitPages, planSplit, type StoredPage } from '../../storage/repositories/split-pages.repository.ts';
 import type { Context } from '../../app/context.ts';
-import { splitIntoDocuments, storePages } from './segment.ts';
+import { limitsOf, splitIntoDocuments, storePages } from './segment.ts';
 
-/** Pages out of the original; a file with cover or separator sheets becomes several documents (segment.ts). */
-export async function splitJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome> {
+/**
+ * Pages out of the original; a file with cover or separator sheets becomes several documents
+ * (segment.ts). A file of more than SPLIT_PAGES_PER_JOB pages is split in parts: this job only
+ * counts its pages (the page cap and stream limits apply before anything is decoded) and the
+ * `page` jobs make the images, a range each; the last of them runs split again, which then makes
+ * the documents from the stored pages.
+ */
+export async function splitJob(ctx: Context, { documentId }: DocumentJob): Promise<Outcome<Tx>> {
   const doc = await getDocument(ctx.db, documentId);
   if (!doc) throw new FunctionalError(`dokumentet ${documentId} finnes ikke`);
   if (doc.splitAt) return { kind: 'done' };
-  let pages;
+  let pages: StoredPage[];
   try {
-    // One page at a time: each page image is stored as soon as it is made (bounded memory; a
-    // file over the page cap or a stream over the limit is refused before any page is made).
-    pages = await storePages(ctx, documentId, await ctx.store.get(doc.originalKey), doc.mediaType as MediaType);
+    const planned = await listSplitPages(ctx.db, documentId);
+    if (planned.length > 0) {
+      // Split again by the last page job; asked too early (a repeat), the page jobs still run.
+      if (planned.some((p) => !p.made)) return { kind: 'in-parts', write: async () => {} };
+      pages = planned.map((p) => p.made!);
+    } else {
+      const original = await ctx.store.get(doc.originalKey);
+      const count = await pageCount(original, doc.mediaType as MediaType, limitsOf(ctx));
+      if (count > ctx.config.SPLIT_PAGES_PER_JOB) {
+        return { kind: 'in-parts', write: (tx) => planSplit(tx, documentId, count, ctx.config.SPLIT_PAGES_PER_JOB) };
+      }
+      // One page at a time: each page image is stored as soon as it is made (bounded memory).
+      pages = await storePages(ctx, documentId, original, doc.mediaType as MediaType);
+    }
   } catch (err) {
     if (err instanceof UnreadablePageError) throw new FunctionalError(err.message);
     throw err;
