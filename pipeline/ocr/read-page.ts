@@ -175,47 +175,30 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
       let input = await ocrInput(page, dpi, level, glyphs);
       let r = await engine.recognize(input.image, { dpi: input.dpi, textPdf: opts.textPdf });
       let used: CleanLevel = level;
-      if (level === 'normal' && r.confidence < POOR_READING) {
-        // A poor reading: thin or pale strokes are often broken by the normal level. Read once
-        // more with more of the grey taken as print and keep whichever reading has more real words.
-        const boldInput = await ocrInput(page, dpi, 'bold', glyphs);
-        const bold = await engine.recognize(boldInput.image, { dpi: boldInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
+      // Read the page again at another clean-up level; keep that reading if it has clearly more
+      // real words. A time-out of the extra reading keeps the one already made.
+      const tryLevel = async (other: CleanLevel): Promise<void> => {
+        const otherInput = await ocrInput(page, dpi, other, glyphs);
+        const again = await engine.recognize(otherInput.image, { dpi: otherInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
           if (err instanceof OcrTimeoutError) return null;
           throw err;
         });
-        if (bold && textScore(bold.words) > textScore(r.words) * 1.1) {
-          r = bold;
-          input = boldInput;
-          used = 'bold';
+        if (again && textScore(again.words) > textScore(r.words) * 1.1) {
+          r = again;
+          input = otherInput;
+          used = other;
         }
+      };
+      if (level === 'normal' && r.confidence < POOR_READING) {
+        // A poor reading: thin or pale strokes are often broken by the normal level. Read once
+        // more with more of the grey taken as print.
+        await tryLevel('bold');
         // Still poor: grain and speckle (a noisy scanner) rather than pale print; the median of
         // the hard level takes out what the normal level leaves as specks.
-        if (r.confidence < POOR_READING) {
-          const hardInput = await ocrInput(page, dpi, 'hard', glyphs);
-          const hard = await engine.recognize(hardInput.image, { dpi: hardInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
-            if (err instanceof OcrTimeoutError) return null;
-            throw err;
-          });
-          if (hard && textScore(hard.words) > textScore(r.words) * 1.1) {
-            r = hard;
-            input = hardInput;
-            used = 'hard';
-          }
-        }
+        if (r.confidence < POOR_READING) await tryLevel('hard');
         // Print larger than a form's (hand lettering, a notice): its strokes are as long as the
         // cell walls that clean-up removes. Read it once more with the ruling left in.
-        if (r.confidence < POOR_READING && largePrint(dpi, glyphs ?? (await pageGlyphHeight(page, dpi, false)))) {
-          const plainInput = await ocrInput(page, dpi, 'keep-rules', glyphs);
-          const plain = await engine.recognize(plainInput.image, { dpi: plainInput.dpi, textPdf: opts.textPdf }).catch((err: unknown) => {
-            if (err instanceof OcrTimeoutError) return null;
-            throw err;
-          });
-          if (plain && textScore(plain.words) > textScore(r.words) * 1.1) {
-            r = plain;
-            input = plainInput;
-            used = 'keep-rules';
-          }
-        }
+        if (r.confidence < POOR_READING && largePrint(dpi, glyphs ?? (await pageGlyphHeight(page, dpi, false)))) await tryLevel('keep-rules');
       }
       const words = scaleWords(r.words, input.scale);
       const read: PageRead = { status: 'ok', text: r.text, confidence: r.confidence, words, textPdf: r.textPdf, ms: 0, attempts, level: used };
