@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import { prepareZXingModule, readBarcodes, type ReadResult } from 'zxing-wasm/reader';
 import type { GreyRaster } from '../pages/analyse.ts';
+import { greyPgm } from '../pages/pgm.ts';
 import { parseLoepenummer } from './loepenummer.ts';
 
 /** What a separator sheet (skilleark) carries in its Code 39 barcode. */
@@ -29,16 +30,6 @@ function prepare(): void {
     },
   });
   prepared = true;
-}
-
-/** Binary PGM (P5) of a raster's first channel: the luminance zxing would compute from grey RGBA. */
-export function greyPgm(data: Uint8Array, width: number, height: number, channels = 1): Uint8Array {
-  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
-  const out = new Uint8Array(header.length + width * height);
-  out.set(header);
-  if (channels === 1) out.set(data.subarray(0, width * height), header.length);
-  else for (let i = 0, j = header.length; i < width * height; i++, j++) out[j] = data[i * channels]!;
-  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import type { CleanLevel } from '../pages/clean.ts';
+import { greyPgm } from '../pages/pgm.ts';
 import type { Word } from '../pages/page-image.ts';
 import { findPersonIds, hasIdLabel, idsWithBoxWalls } from '../identify/person-id.ts';
 import { OcrTimeoutError, type OcrEngine } from './ocr-engine.ts';
@@ -133,7 +134,7 @@ export async function cropBitmap(page: Bitmap, box: Box, pad: number, zoom: numb
     .toColourspace('b-w')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return Buffer.concat([Buffer.from(`P5\n${info.width} ${info.height}\n255\n`, 'latin1'), data]);
+  return greyPgm(data, info.width, info.height);
 }
 
 /**
