@@ -240,7 +240,11 @@ export const RetrainBody = exact<RetrainSummary>()(z.object({
   refreshedVersion: z.number().nullable().describe('when the candidate was refused: the model in force with thresholds learnt afresh'),
   activeBefore: z.number(), activeAfter: z.number(),
   scores: z.object({ candidate: Scores, active: Scores }),
-  trainedOn: z.object({ corpus: z.number(), corrections: z.number(), heldOut: z.number(), independent: z.number() }),
+  trainedOn: z.object({
+    corpus: z.number(), corrections: z.number(), heldOut: z.number(), independent: z.number(),
+    activeUnseen: z.number().describe('labelled documents the model in force never learnt from: evidence for its thresholds'),
+    crossFitFolds: z.number().optional(),
+  }),
 }));
 
 const Small = z.object({ docs: z.number(), temaRight: z.number() });

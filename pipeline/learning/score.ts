@@ -37,6 +37,8 @@ export interface Replayed {
   personId: string | null;
   formNumber: string | null;
   needsManual: boolean;
+  /** The document's confidence as classify gives it (halved without a person id). */
+  confidence: number;
   fields: FieldConfidence;
   /** The content classifier decided (else the result does not depend on the model). */
   usedModel: boolean;
@@ -54,8 +56,11 @@ export function replay(docs: readonly LabelledDoc[], model: ContentClassifier | 
       pageTexts: doc.pageTexts, vendor: doc.vendor ?? null, forms: deps.forms, temaCodes: deps.temaCodes, coverSheet: doc.coverSheet ?? null,
       isKnownPerson: doc.knownPersons ? (id) => doc.knownPersons!.has(id) : undefined, content: model,
     });
-    const r = { doc, tema: c.tema, kind: c.kind, personId: c.personId, formNumber: c.formNumber, needsManual: c.needsManual, fields: c.fields, usedModel: c.candidates.length > 0 };
-    if (cache && !r.usedModel) cache.set(doc.id, r);
+    const r = { doc, tema: c.tema, kind: c.kind, personId: c.personId, formNumber: c.formNumber, needsManual: c.needsManual, confidence: c.confidence, fields: c.fields, usedModel: c.candidates.length > 0 };
+    // Only what no model decides: a form number or a cover sheet. A letter the model found nothing to say about (no
+    // word it knows) depends on the model all the same, and a cached reading by one model was given for another's.
+    const modelFree = c.formNumber !== null || Boolean(doc.coverSheet?.meta && deps.temaCodes.has(doc.coverSheet.meta.tema));
+    if (cache && modelFree) cache.set(doc.id, r);
     return r;
   });
 }
@@ -123,9 +128,10 @@ export interface Verdict {
 }
 
 /**
- * The candidate replaces the active model only if it is not worse on either set: as many tema
- * right on the held-out corrections and on the independent set, and no more wrong automatic
- * decisions on the held-out corrections under its own thresholds than the active under its own.
+ * The candidate replaces the active model only if it is not worse on either set: as many tema right on the held-out
+ * corrections and on the independent set, at least as many held-out documents routed straight through under its
+ * thresholds as the model in force under its own, and not more wrong among them at a higher rate. Both are scored on the same held-out documents, with thresholds that did not learn from them
+ * (services/learning.service.ts retrainRound).
  */
 export function verdict(c: { heldOut: Score; independent: Score }, a: { heldOut: Score; independent: Score }): Verdict {
   const worse: string[] = [];
@@ -133,9 +139,10 @@ export function verdict(c: { heldOut: Score; independent: Score }, a: { heldOut:
   if (c.independent.temaRight < a.independent.temaRight) worse.push(`tema på det uavhengige settet ${c.independent.temaRight} mot ${a.independent.temaRight}`);
   const rate = (s: Score) => (s.automatic ? s.automaticWrong / s.automatic : 0);
   if (rate(c.heldOut) > rate(a.heldOut) && c.heldOut.automaticWrong > a.heldOut.automaticWrong) worse.push(`feil blant automatisk rutede ${c.heldOut.automaticWrong} mot ${a.heldOut.automaticWrong}`);
+  if (c.heldOut.automatic < a.heldOut.automatic) worse.push(`automatisk rutet av de holdt-ut ${c.heldOut.automatic} mot ${a.heldOut.automatic}`);
   return worse.length
     ? { promote: false, reason: `Avvist: dårligere enn modellen i bruk (${worse.join('; ')})` }
-    : { promote: true, reason: `Tatt i bruk: ikke dårligere på holdt-ut rettelser (${c.heldOut.temaRight}/${c.heldOut.docs} mot ${a.heldOut.temaRight}) eller det uavhengige settet (${c.independent.temaRight}/${c.independent.docs} mot ${a.independent.temaRight})` };
+    : { promote: true, reason: `Tatt i bruk: ikke dårligere på holdt-ut rettelser (tema ${c.heldOut.temaRight}/${c.heldOut.docs} mot ${a.heldOut.temaRight}, automatisk ${c.heldOut.automatic} mot ${a.heldOut.automatic}) eller det uavhengige settet (${c.independent.temaRight}/${c.independent.docs} mot ${a.independent.temaRight})` };
 }
 
 export { FIELDS };

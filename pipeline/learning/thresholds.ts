@@ -5,7 +5,7 @@
  * the documents it would let through stay under the ceiling (default 0.5 %), with 95 % confidence
  * (one-sided Clopper-Pearson upper bound: 0 errors in 598 shows < 0.5 %). Pure.
  */
-import type { FieldConfidence } from '../identify/classify.ts';
+import { STRUCTURED_THRESHOLD, type FieldConfidence } from '../identify/classify.ts';
 
 export const FIELDS = ['tema', 'person', 'form'] as const;
 export type Field = (typeof FIELDS)[number];
@@ -73,8 +73,13 @@ export function upperBound(errors: number, n: number, alpha = 0.05): number {
 /**
  * The lowest threshold (one of the observed confidences) at which the accepted observations'
  * error bound is within the ceiling; null when there is none (too few observations, or too many errors).
+ * `floor`: the default rule's threshold for the field. Below the lowest confidence observed the corrections say
+ * nothing, so a threshold that holds the ceiling comes down to the floor when no observation lies between them
+ * (the same evidence, and the default decides where there is none): forms read at 0.82 by their title, never seen
+ * in the corrections while those at 0.9 and above were all right, went to a person once thresholds were learnt
+ * (0.9 from the fourth round on a simulated stream) though the default had let them through.
  */
-export function selectThreshold(obs: readonly Pick<Observation, 'confidence' | 'correct'>[], ceiling: number): Threshold | null {
+export function selectThreshold(obs: readonly Pick<Observation, 'confidence' | 'correct'>[], ceiling: number, floor?: number): Threshold | null {
   const sorted = [...obs].sort((a, b) => b.confidence - a.confidence);
   let best: Threshold | null = null;
   let accepted = 0;
@@ -87,8 +92,14 @@ export function selectThreshold(obs: readonly Pick<Observation, 'confidence' | '
     const upper = upperBound(errors, accepted);
     if (upper <= ceiling) best = { threshold: sorted[i]!.confidence, basis: 'own', accepted, errors, upper: round6(upper) };
   }
+  if (best && floor !== undefined && floor < best.threshold && !sorted.some((o) => o.confidence >= floor && o.confidence < best!.threshold)) {
+    best = { ...best, threshold: floor };
+  }
   return best;
 }
+
+/** The default rule's threshold per field where it has one (classify's needsManual for tema and form; person is never gated by it). */
+export const DEFAULT_FLOORS: Partial<Record<Field, number>> = { tema: STRUCTURED_THRESHOLD, form: STRUCTURED_THRESHOLD };
 
 /** Just above the most confident wrong answer: a tema's own errors are never let through again. */
 function aboveErrors(obs: readonly Observation[], from: number): number {
@@ -96,12 +107,12 @@ function aboveErrors(obs: readonly Observation[], from: number): number {
   return worst < 0 ? from : Math.min(1.0001, round6(worst + 1e-4));
 }
 
-function fieldThresholds(of: readonly Observation[], ceiling: number): FieldThresholds {
-  const pooled = selectThreshold(of, ceiling);
+function fieldThresholds(of: readonly Observation[], ceiling: number, floor?: number): FieldThresholds {
+  const pooled = selectThreshold(of, ceiling, floor);
   const byTema: Record<string, Threshold> = {};
   for (const tema of [...new Set(of.map((o) => o.tema))].sort()) {
     const own = of.filter((o) => o.tema === tema);
-    const sel = selectThreshold(own, ceiling);
+    const sel = selectThreshold(own, ceiling, floor);
     if (sel) {
       byTema[tema] = sel;
     } else if (pooled) {
@@ -114,9 +125,9 @@ function fieldThresholds(of: readonly Observation[], ceiling: number): FieldThre
   return { pooled, byTema };
 }
 
-export function buildThresholds(obs: readonly Observation[], ceiling: number): ThresholdTable {
+export function buildThresholds(obs: readonly Observation[], ceiling: number, floors: Partial<Record<Field, number>> = DEFAULT_FLOORS): ThresholdTable {
   const fields = {} as Record<Field, FieldThresholds>;
-  for (const field of FIELDS) fields[field] = fieldThresholds(obs.filter((o) => o.field === field && !o.byContent), ceiling);
+  for (const field of FIELDS) fields[field] = fieldThresholds(obs.filter((o) => o.field === field && !o.byContent), ceiling, floors[field]);
   return { ceiling, observations: obs.length, fields, contentTema: fieldThresholds(obs.filter((o) => o.field === 'tema' && o.byContent), ceiling) };
 }
 

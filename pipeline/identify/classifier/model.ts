@@ -65,13 +65,20 @@ export interface Calibration {
 
 export interface ModelFile {
   version: 1;
-  trainedOn: { rows: number; corpus: string; corrections?: number };
+  /**
+   * documents: the ids of the corrections learnt from (retrained models), so that every other correction is evidence
+   * for this model's thresholds, also while it stays in force after a refused candidate. The shipped model learnt from
+   * none (corrections absent).
+   */
+  trainedOn: { rows: number; corpus: string; corrections?: number; documents?: string[] };
   /** Personal data is masked before the model reads (pipeline/learning/mask.ts); retrained models. */
   mask?: 'v1';
   tema: { nb: string; calibration: Calibration };
   kind: { nb: string; calibration: Calibration };
   /** Below this calibrated probability a document goes to manual handling. */
   threshold: number;
+  /** A retrained model's default threshold as it came about (services/learning.service.ts inheritedThreshold). */
+  thresholdBasis?: { own: number; inherited: number; raisedAbove: number | null };
   /** Held-out precision when the text names exactly one benefit and the classifier picks that tema. */
   agreement: { n: number; precision: number };
   /** Benefit names in the writers' own words, learnt from the corrections (word -> tema; pipeline/learning/train.ts). */
