@@ -32,16 +32,17 @@ import { route, UnitDirectory, type RoutingPerson } from '../pipeline/route/rout
 import { loadConfig, ROOT } from '../schemas/config.ts';
 import { generatedCorpus, independentSet, retrainRound } from '../services/learning.service.ts';
 import type { RegisterPerson } from '../storage/seed/person-register.ts';
-import { known, makeDoc, persons } from './learning-stream.ts';
+import { known, makeDoc, persons, type StreamDoc } from './learning-stream.ts';
 
 const { values } = parseArgs({ options: {
   rounds: { type: 'string', default: '5' }, docs: { type: 'string', default: '500' }, seed: { type: 'string', default: '1' },
-  ceiling: { type: 'string', default: '0.005' }, 'held-out-only': { type: 'boolean', default: false }, out: { type: 'string', default: path.join(ROOT, 'benchmarks', 'RESULTS-learning.md') },
+  ceiling: { type: 'string', default: '0.005' }, 'test-docs': { type: 'string', default: '400' }, 'held-out-only': { type: 'boolean', default: false }, out: { type: 'string', default: path.join(ROOT, 'benchmarks', 'RESULTS-learning.md') },
 } });
 const ROUNDS = Number(values.rounds);
 const PER_ROUND = Number(values.docs);
 const SEED = Number(values.seed);
 const CEILING = Number(values.ceiling);
+const TEST_DOCS = Number(values['test-docs']);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 const t0 = performance.now();
@@ -66,47 +67,59 @@ interface RoundRow {
   contentRight: number; protectedDocs: number; verdict: string; thresholds: string; tookMs: number;
 }
 const rows: RoundRow[] = [];
+type Tally = Pick<RoundRow, 'docs' | 'automatic' | 'byThreshold' | 'wrong' | 'wrongDest' | 'letters' | 'lettersAuto' | 'lettersWrong' | 'contentRight'>;
+const emptyTally = (): Tally => ({ docs: 0, automatic: 0, byThreshold: 0, wrong: 0, wrongDest: 0, letters: 0, lettersAuto: 0, lettersWrong: 0, contentRight: 0 });
+/** Routes one document with the model and thresholds in force and counts the outcome; true when its person is protected. */
+function tally(d: StreamDoc, row: Tally): boolean {
+  const c = classify({ pageTexts: d.pageTexts, vendor: null, forms: formRows, temaCodes, isKnownPerson: (id) => known.has(id), content: active.classifier });
+  const person = c.personId ? persons.find((p) => p.id === c.personId) ?? null : null;
+  const auto = decideAutomatic({ tema: c.tema, needsManual: c.needsManual, fields: c.fields }, active.thresholds);
+  const decision = route({ tema: c.tema, kind: c.kind, person: person ? routingOf(person) : null, needsManual: !auto.automatic }, policy, directory);
+  const toPerson = decision.destinations.some((x) => x.unitType === 'manual');
+  const letter = !d.truth.formNumber;
+  row.docs++;
+  if (letter) {
+    row.letters++;
+    if (c.tema === d.truth.tema) row.contentRight++;
+  }
+  if (!toPerson) {
+    row.automatic++;
+    if (letter) row.lettersAuto++;
+    const wrong = c.tema !== d.truth.tema || c.personId !== d.truth.personId || (c.formNumber !== null && c.formNumber.replace(/^NAVe /, 'NAV ') !== d.truth.formNumber);
+    const truthRoute = route({ tema: d.truth.tema, kind: d.truth.kind, person: routingOf(d.person), needsManual: false }, policy, directory);
+    const dest = (x: typeof decision) => x.destinations.map((y) => y.unitId).sort().join('+');
+    // Kode 6 and persons abroad are routed by rules that come before doubt (their unit takes every tema):
+    // the thresholds judged only the others. (The script: a unit sends a wrong document back; the mail room then resolves it.)
+    if (auto.automatic) {
+      row.byThreshold++;
+      if (wrong) row.wrong++;
+      if (letter && c.tema !== d.truth.tema) row.lettersWrong++;
+    }
+    if (dest(decision) !== dest(truthRoute)) row.wrongDest++;
+  }
+  return isProtected(d.person) || Boolean(person && isProtected(person));
+}
+// A fixed test stream, never learnt from: every round's model in force reads the same documents, so a change from one
+// round to the next is the model's and not the stream's (a round's own 400 documents vary by about 2 points).
+const testStream = (() => {
+  const r = rng(mixSeed(SEED, 0x7e57, 0x1ea2));
+  return Array.from({ length: TEST_DOCS }, (_, n) => makeDoc(r, mixSeed(SEED, 0x7e57), n));
+})();
+const testRows: Tally[] = [];
 let versions = 0;
 for (let round = 1; round <= ROUNDS; round++) {
   const t = performance.now();
   const r = rng(mixSeed(SEED, round, 0x1ea2));
-  const row: RoundRow = { round, version: active.version, docs: 0, automatic: 0, byThreshold: 0, wrong: 0, wrongDest: 0, letters: 0, lettersAuto: 0, lettersWrong: 0, contentRight: 0, protectedDocs: 0, verdict: '', thresholds: '', tookMs: 0 };
+  const row: RoundRow = { round, version: active.version, ...emptyTally(), protectedDocs: 0, verdict: '', thresholds: '', tookMs: 0 };
   for (let n = 0; n < PER_ROUND; n++) {
     const d = makeDoc(r, mixSeed(SEED, round), n);
-    const c = classify({ pageTexts: d.pageTexts, vendor: null, forms: formRows, temaCodes, isKnownPerson: (id) => known.has(id), content: active.classifier });
-    const person = c.personId ? persons.find((p) => p.id === c.personId) ?? null : null;
-    const auto = decideAutomatic({ tema: c.tema, needsManual: c.needsManual, fields: c.fields }, active.thresholds);
-    const decision = route({ tema: c.tema, kind: c.kind, person: person ? routingOf(person) : null, needsManual: !auto.automatic }, policy, directory);
-    const toPerson = decision.destinations.some((x) => x.unitType === 'manual');
-    const letter = !d.truth.formNumber;
-    row.docs++;
-    if (letter) {
-      row.letters++;
-      if (c.tema === d.truth.tema) row.contentRight++;
-    }
-    let returned = false;
-    if (!toPerson) {
-      row.automatic++;
-      if (letter) row.lettersAuto++;
-      const wrong = c.tema !== d.truth.tema || c.personId !== d.truth.personId || (c.formNumber !== null && c.formNumber.replace(/^NAVe /, 'NAV ') !== d.truth.formNumber);
-      const truthRoute = route({ tema: d.truth.tema, kind: d.truth.kind, person: routingOf(d.person), needsManual: false }, policy, directory);
-      const dest = (x: typeof decision) => x.destinations.map((y) => y.unitId).sort().join('+');
-      // Kode 6 and persons abroad are routed by rules that come before doubt (their unit takes every tema):
-      // the thresholds judged only the others.
-      if (auto.automatic) {
-        row.byThreshold++;
-        if (wrong) row.wrong++;
-        if (letter && c.tema !== d.truth.tema) row.lettersWrong++;
-      }
-      if (dest(decision) !== dest(truthRoute)) row.wrongDest++;
-      // The script: a unit sends a wrong document back; the mail room then resolves it.
-      returned = wrong;
-    }
     // Protected persons' documents are routed like any other but never learnt from.
-    if (isProtected(d.person) || (person && isProtected(person))) { row.protectedDocs++; continue; }
-    void returned;
+    if (tally(d, row)) { row.protectedDocs++; continue; }
     labelled.push({ ...d, trainable: true });
   }
+  const test = emptyTally();
+  for (const d of testStream) tally(d, test);
+  testRows.push(test);
   // The retraining job's round on everything labelled so far.
   const res = retrainRound({ corpus, labelled, independent, active, ceiling: CEILING, forms: formRows, temaCodes, cache, crossFit: !values['held-out-only'] });
   versions++;
@@ -123,8 +136,14 @@ for (let round = 1; round <= ROUNDS; round++) {
   row.thresholds = `default ${inForce}; ` + (table ? [...FIELDS.map((f) => `${f} ${table.fields[f].pooled?.threshold ?? '—'}`), `tema of letters ${letterT ? `${letterT.threshold} (${letterT.accepted} letters above it, ${letterT.errors} wrong, bound ${(100 * letterT.upper).toFixed(2)} %)` : '—'}`].join(', ') : '—');
   row.tookMs = performance.now() - t;
   rows.push(row);
-  log(`round ${round}: model v${row.version}, ${row.automatic}/${row.docs} straight through, ${row.wrong} of ${row.byThreshold} let through by the thresholds wrong, ${row.wrongDest} to a wrong unit; letters ${row.lettersAuto}/${row.letters} straight through, tema right ${row.contentRight}; ${row.verdict}; thresholds ${row.thresholds} (${(row.tookMs / 1000).toFixed(1)} s)`);
+  log(`round ${round}: fixed test stream ${test.automatic}/${test.docs} straight through, ${test.wrong} of ${test.byThreshold} wrong, letters ${test.lettersAuto}/${test.letters}; new documents: model v${row.version}, ${row.automatic}/${row.docs} straight through, ${row.wrong} of ${row.byThreshold} let through by the thresholds wrong, ${row.wrongDest} to a wrong unit; letters ${row.lettersAuto}/${row.letters} straight through, tema right ${row.contentRight}; ${row.verdict}; thresholds ${row.thresholds} (${(row.tookMs / 1000).toFixed(1)} s)`);
 }
+
+// The model in force after the last round, on the same test stream.
+const finalTest = emptyTally();
+for (const d of testStream) tally(d, finalTest);
+const finalVersion = active.version;
+log(`after round ${ROUNDS}: fixed test stream ${finalTest.automatic}/${finalTest.docs} straight through, ${finalTest.wrong} of ${finalTest.byThreshold} wrong (model v${finalVersion})`);
 
 const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)} %` : '—');
 const totalAuto = rows.slice(1).reduce((s, x) => s + x.byThreshold, 0);
@@ -155,6 +174,14 @@ Round 1 is the shipped model with its own thresholds (the baseline).
 | round | model in force | documents | routed straight through | let through by the thresholds | of them, a field wrong (95 % upper bound) | routed to a wrong unit | letters straight through | of them, tema wrong | letters' tema right | protected (not learnt) | after the round | thresholds now in force (pooled; letters: cross-fitted evidence) |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|
 ${rows.map((x) => `| ${x.round} | v${x.version} | ${x.docs} | ${x.automatic} (${pct(x.automatic, x.docs)}) | ${x.byThreshold} | ${x.wrong} (${pct(x.wrong, x.byThreshold)}; ${(100 * upperBound(x.wrong, x.byThreshold)).toFixed(2)} %) | ${x.wrongDest} (${pct(x.wrongDest, x.automatic)}) | ${x.lettersAuto}/${x.letters} (${pct(x.lettersAuto, x.letters)}) | ${x.lettersWrong} | ${pct(x.contentRight, x.letters)} | ${x.protectedDocs} | ${x.verdict} | ${x.thresholds} |`).join('\n')}
+
+**The same ${TEST_DOCS} documents read by every round's model in force** (a fixed test stream from the same writer and seed,
+never learnt from; the last row is the model in force after the last round), so that a change from row to row is the
+model's and not the stream's:
+
+| model in force during round | model | routed straight through | let through by the thresholds | of them, a field wrong (95 % upper bound) | routed to a wrong unit | letters straight through | of them, tema wrong | letters' tema right |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+${[...testRows.map((x, i) => ({ x, label: String(i + 1), version: rows[i]!.version })), { x: finalTest, label: `after ${ROUNDS}`, version: finalVersion }].map(({ x, label, version }) => `| ${label} | v${version} | ${x.automatic} (${pct(x.automatic, x.docs)}) | ${x.byThreshold} | ${x.wrong} (${pct(x.wrong, x.byThreshold)}; ${(100 * upperBound(x.wrong, x.byThreshold)).toFixed(2)} %) | ${x.wrongDest} (${pct(x.wrongDest, x.automatic)}) | ${x.lettersAuto}/${x.letters} (${pct(x.lettersAuto, x.letters)}) | ${x.lettersWrong} | ${pct(x.contentRight, x.letters)} |`).join('\n')}
 
 Rounds 2-${ROUNDS} together (learnt models and thresholds): ${totalAuto} documents let through by the thresholds, ${totalWrong} with a wrong field (${pct(totalWrong, totalAuto)}; 95 % upper bound ${(100 * upperBound(totalWrong, totalAuto)).toFixed(2)} %); ${totalRouted} routed straight through, ${totalDest} to a wrong unit (${pct(totalDest, totalRouted)}; 95 % upper bound ${(100 * upperBound(totalDest, totalRouted)).toFixed(2)} %).
 "Routed straight through" also counts documents of persons with a strictly confidential address and of persons abroad, which the policy's
