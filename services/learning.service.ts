@@ -12,7 +12,7 @@ import { ContentClassifier, contentClassifier, type ModelFile } from '../pipelin
 import { possibleIds } from '../pipeline/identify/person-id.ts';
 import { vendorHints, vendorPageTexts } from '../pipeline/ingest/vendor-ocr.ts';
 import { foldOf, HELD_OUT_EVERY, isHeldOut, observations, replay, score, verdict, type ClassifyDeps, type LabelledDoc, type Replayed, type Score } from '../pipeline/learning/score.ts';
-import { buildThresholds, FIELDS, thresholdFor, type Field, type ThresholdTable } from '../pipeline/learning/thresholds.ts';
+import { buildThresholds, FIELDS, keepingEvidence, thresholdFor, type Field, type Observation, type ThresholdTable } from '../pipeline/learning/thresholds.ts';
 import { trainModel } from '../pipeline/learning/train.ts';
 import type { SkanningMetadata } from '../schemas/vendor-metadata.ts';
 import { inTransaction } from '../storage/db/pool.ts';
@@ -145,7 +145,11 @@ export interface RoundResult {
  * look five times larger than it was, with the same result. `only`: the documents whose content reading counts.
  */
 function learnThresholds(replayed: readonly Replayed[], ceiling: number, only?: ReadonlySet<string>): ThresholdTable {
-  return buildThresholds(replayed.flatMap((r) => observations([r]).filter((o) => !o.byContent || !only || only.has(r.doc.id))), ceiling);
+  return buildThresholds(observationsOf(replayed, only), ceiling);
+}
+
+function observationsOf(replayed: readonly Replayed[], only?: ReadonlySet<string>): Observation[] {
+  return replayed.flatMap((r) => observations([r]).filter((o) => !o.byContent || !only || only.has(r.doc.id)));
 }
 
 type Labelled = RoundInput['labelled'][number];
@@ -249,7 +253,7 @@ export function retrainRound(i: RoundInput): RoundResult {
   const v = verdict(c, a);
   let refresh: RoundResult['refresh'] = null;
   if (!v.promote) {
-    const fresh = learnThresholds(activeAll, i.ceiling, unseen);
+    const fresh = keepingEvidence(learnThresholds(activeAll, i.ceiling, unseen), i.active.thresholds, observationsOf(activeAll, unseen));
     const judged = score(activeHeld, activeJudged);
     const inForce = score(activeHeld, i.active.thresholds);
     // The same model: only the thresholds change. Taken unless they let more wrong through on the held-out slice.

@@ -3,7 +3,7 @@ import { classify } from '../../pipeline/identify/classify.ts';
 import { ContentClassifier, contentClassifier } from '../../pipeline/identify/classifier/model.ts';
 import { maskPersonalData } from '../../pipeline/learning/mask.ts';
 import { isHeldOut, verdict, type Score } from '../../pipeline/learning/score.ts';
-import { buildThresholds, decideAutomatic, selectThreshold, thresholdFor, upperBound, type Observation } from '../../pipeline/learning/thresholds.ts';
+import { buildThresholds, decideAutomatic, keepingEvidence, selectThreshold, thresholdFor, upperBound, type Observation } from '../../pipeline/learning/thresholds.ts';
 import { learnBenefitNames, trainModel } from '../../pipeline/learning/train.ts';
 import { loadReference } from '../../pipeline/reference.ts';
 import { personRegister } from '../../storage/seed/person-register.ts';
@@ -261,6 +261,23 @@ describe('what each model was trained on, and thresholds that follow the evidenc
     expect(inheritedThreshold(0.74, 0.86, [reading('BAR', 0.8)])).toEqual({ threshold: 0.81, basis: { own: 0.86, inherited: 0.74, raisedAbove: 0.8 } });
   });
 
+  it('a model that stays keeps the thresholds it was promoted with where its new evidence is too little, raised above new errors', () => {
+    const letters = (n: number, confidence: number, correct: boolean): Observation[] => Array.from({ length: n }, () => ({ field: 'tema', tema: 'DAG', confidence, correct, byContent: true }));
+    // In force: 0.6 from 778 cross-fitted letters without an error.
+    const inForce = buildThresholds([...letters(778, 0.6, true)], 0.005);
+    expect(inForce.contentTema?.pooled?.threshold).toBe(0.6);
+    // New: 400 letters, too few for a threshold of their own. Before, the refresh dropped the one in force.
+    const fresh = letters(400, 0.65, true);
+    expect(buildThresholds(fresh, 0.005).contentTema?.pooled).toBeNull();
+    expect(keepingEvidence(buildThresholds(fresh, 0.005), inForce, fresh).contentTema?.pooled).toMatchObject({ threshold: 0.6, basis: 'kept', accepted: 1178, errors: 0 });
+    // A new error above it raises it just above that error.
+    const withError = [...fresh, ...letters(1, 0.7, false)];
+    expect(keepingEvidence(buildThresholds(withError, 0.005), inForce, withError).contentTema?.pooled?.threshold).toBeCloseTo(0.7001, 6);
+    // Enough new evidence: it decides.
+    const plenty = letters(700, 0.62, true);
+    expect(keepingEvidence(buildThresholds(plenty, 0.005), inForce, plenty).contentTema?.pooled).toMatchObject({ threshold: 0.62, basis: 'own' });
+  });
+
   it('a refused candidate: the model in force gets thresholds from every correction it never learnt from, and the candidate had inherited its default', () => {
     // The model in force learnt 100 of the letters (recorded), and a word the candidate cannot know, which the
     // independent set asks for: the candidate is refused on the independent set.
@@ -271,7 +288,9 @@ describe('what each model was trained on, and thresholds that follow the evidenc
     });
     // An inherited default the candidate's own measurement can never give (it steps by 0.01).
     file.threshold = 0.515;
-    const active = { classifier: new ContentClassifier(file), thresholds: null };
+    // Thresholds in force, one for a tema the new corrections do not have: the refresh keeps it.
+    const inForce = buildThresholds(Array.from({ length: 700 }, () => ({ field: 'person' as const, tema: 'HJE', confidence: 0.9, correct: true })), 0.005);
+    const active = { classifier: new ContentClassifier(file), thresholds: inForce };
     const independent = [{ id: 'I1', pageTexts: ['qwxv plonk trabb gnurf'], truth: { tema: 'MED', kind: 'other' as const, personId: null, formNumber: null } }];
     const r = retrainRound({ corpus, labelled, independent, active, ceiling: 0.005, forms: ref.forms, temaCodes: new Set(ref.tema.keys()) });
     // (The candidate knows no word of it: its reading is no reading of the model in force, which knows them all.)
@@ -283,6 +302,7 @@ describe('what each model was trained on, and thresholds that follow the evidenc
     // slice alone (about 150 letters), as before the record, there was none.
     expect(r.refresh?.thresholds.contentTema?.pooled?.accepted).toBeGreaterThanOrEqual(598);
     expect(r.refresh?.thresholds.contentTema?.pooled?.errors).toBe(0);
+    expect(r.refresh?.thresholds.fields.person.byTema.HJE).toMatchObject({ threshold: 0.9, basis: 'kept' });
     // The candidate's default threshold is the one in force, not its own measurement; it records both.
     expect(r.model.threshold).toBe(0.515);
     expect(r.model.thresholdBasis).toMatchObject({ inherited: 0.515, raisedAbove: null });
