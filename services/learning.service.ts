@@ -127,8 +127,9 @@ export interface RoundInput {
 export interface RoundResult {
   model: ModelFile;
   thresholds: ThresholdTable;
-  candidate: { heldOut: Score; independent: Score };
-  active: { heldOut: Score; independent: Score };
+  /** unseen: every labelled document the model in force never learnt from, each model's reading out of its training. */
+  candidate: { heldOut: Score; independent: Score; unseen: Score };
+  active: { heldOut: Score; independent: Score; unseen: Score };
   promote: boolean;
   reason: string;
   /** When the candidate is refused: the model in force with thresholds learnt afresh, if they do no worse. */
@@ -184,7 +185,7 @@ export function trainedDocuments(model: ModelFile | null | undefined): ReadonlyS
  * thresholds hold for the candidate as far as the candidate is like its four siblings (same recipe, same amount of
  * data; the simulation measures the result on new documents before they are learnt from).
  */
-function crossFitted(i: RoundInput, letters: readonly Labelled[], candidate: ContentClassifier, deps: ClassifyDeps, cache: Map<string, Replayed>): Replayed[] {
+function crossFitted(i: RoundInput, letters: readonly Labelled[], candidate: ContentClassifier, deps: ClassifyDeps, cache: Map<string, Replayed>, threshold: number): Replayed[] {
   const byFold = new Map<number, Labelled[]>();
   for (const d of i.labelled) {
     const f = foldOf(d.id);
@@ -192,7 +193,8 @@ function crossFitted(i: RoundInput, letters: readonly Labelled[], candidate: Con
   }
   const out = new Map<string, Replayed>();
   for (const [f, docs] of byFold) {
-    const reader = f === 0 ? candidate : new ContentClassifier(trainOn(i.corpus, letters.filter((d) => foldOf(d.id) !== f)));
+    // Siblings route with the candidate's default threshold, so that what goes straight through is judged as for it.
+    const reader = f === 0 ? candidate : new ContentClassifier({ ...trainOn(i.corpus, letters.filter((d) => foldOf(d.id) !== f)), threshold });
     for (const r of replay(docs, reader, deps, cache)) out.set(r.doc.id, r);
   }
   return i.labelled.map((d) => out.get(d.id)!);
@@ -230,26 +232,39 @@ export function retrainRound(i: RoundInput): RoundResult {
   const deps = { forms: i.forms, temaCodes: i.temaCodes };
   const cache = i.cache ?? new Map<string, Replayed>();
   const crossFit = i.crossFit !== false;
-  // Every reading here is by a model that did not learn from the document read.
-  const evidence = crossFit ? crossFitted(i, letters, new ContentClassifier(model), deps, cache) : replay(held, new ContentClassifier(model), deps, cache);
-  const inherited = inheritedThreshold(i.active.classifier?.threshold ?? model.threshold, model.threshold, evidence);
-  model.threshold = inherited.threshold;
-  model.thresholdBasis = inherited.basis;
+  const own = model.threshold;
+  const inForce = i.active.classifier?.threshold ?? own;
+  model.threshold = inForce;
   const candidate = new ContentClassifier(model);
+  // Every reading here is by a model that did not learn from the document read.
+  const outOfTraining = (threshold: number) => (crossFit ? crossFitted(i, letters, candidate, deps, cache, threshold) : replay(held, candidate, deps, cache));
+  let evidence = outOfTraining(inForce);
+  const inherited = inheritedThreshold(inForce, own, evidence);
+  model.thresholdBasis = inherited.basis;
+  if (inherited.threshold !== inForce) {
+    // Raised (rare): read again, so that what goes straight through is judged under the threshold the candidate will have.
+    model.threshold = inherited.threshold;
+    evidence = outOfTraining(inherited.threshold);
+  }
   const mine = replay(i.labelled, candidate, deps, cache);
   const thresholds = crossFit ? learnThresholds(evidence, i.ceiling) : learnThresholds(mine, i.ceiling, heldIds);
   // For the verdict: thresholds that did not learn from the held-out slice they are judged on.
   const candidateJudged = crossFit ? learnThresholds(outsideHeld(evidence), i.ceiling) : thresholds;
-  const c = { heldOut: score(mine.filter((r) => heldIds.has(r.doc.id)), candidateJudged), independent: score(replay(i.independent, candidate, deps, cache), thresholds) };
 
   const trained = trainedDocuments(i.active.classifier?.model);
+  // Corrections the model in force never learnt from: evidence for its thresholds, and where the two models are compared.
+  const unseen = trained ? new Set(i.labelled.filter((d) => !trained.has(d.id)).map((d) => d.id)) : heldIds;
   const activeAll = replay(i.labelled, i.active.classifier, deps, cache);
   const activeHeld = activeAll.filter((r) => heldIds.has(r.doc.id));
-  const activeIndependent = score(replay(i.independent, i.active.classifier, deps, cache), i.active.thresholds);
-  // Corrections the model in force never learnt from: evidence for its thresholds.
-  const unseen = trained ? new Set(i.labelled.filter((d) => !trained.has(d.id)).map((d) => d.id)) : heldIds;
   const activeJudged = trained ? learnThresholds(outsideHeld(activeAll), i.ceiling, unseen) : i.active.thresholds;
-  const a = { heldOut: score(activeHeld, activeJudged), independent: activeIndependent };
+  const c = {
+    heldOut: score(mine.filter((r) => heldIds.has(r.doc.id)), candidateJudged), independent: score(replay(i.independent, candidate, deps, cache), thresholds),
+    unseen: score(evidence.filter((r) => unseen.has(r.doc.id)), candidateJudged),
+  };
+  const a = {
+    heldOut: score(activeHeld, activeJudged), independent: score(replay(i.independent, i.active.classifier, deps, cache), i.active.thresholds),
+    unseen: score(activeAll.filter((r) => unseen.has(r.doc.id)), activeJudged),
+  };
   const v = verdict(c, a);
   let refresh: RoundResult['refresh'] = null;
   if (!v.promote) {

@@ -231,7 +231,7 @@ export const binary = (contentType: string, description: string) => ({
 const ScoreBody = z.object({
   docs: z.number(), temaRight: z.number(), content: z.number(), contentRight: z.number(), automatic: z.number(), automaticWrong: z.number(),
 });
-const Scores = z.object({ heldOut: ScoreBody, independent: ScoreBody });
+const Scores = z.object({ heldOut: ScoreBody, independent: ScoreBody, unseen: ScoreBody.describe('every labelled document the model in force never learnt from') });
 
 export const RetrainBody = exact<RetrainSummary>()(z.object({
   version: z.number().describe('the candidate model\'s version'),

@@ -129,20 +129,25 @@ export interface Verdict {
 
 /**
  * The candidate replaces the active model only if it is not worse on either set: as many tema right on the held-out
- * corrections and on the independent set, at least as many held-out documents routed straight through under its
- * thresholds as the model in force under its own, and not more wrong among them at a higher rate. Both are scored on the same held-out documents, with thresholds that did not learn from them
- * (services/learning.service.ts retrainRound).
+ * corrections and on the independent set, and at least as many documents routed straight through as the model in
+ * force, with not more wrong among them at a higher rate. Straight through is compared on `unseen` when given: every
+ * labelled document the model in force never learnt from, each model reading it out of its training (the candidate
+ * by cross-fitting), several times the held-out slice (whose ~70 letters in a third round let through a model that
+ * routed 8 of 196 letters fewer on new documents). Each model with thresholds that did not learn from the held-out slice.
  */
-export function verdict(c: { heldOut: Score; independent: Score }, a: { heldOut: Score; independent: Score }): Verdict {
+export function verdict(c: { heldOut: Score; independent: Score; unseen?: Score }, a: { heldOut: Score; independent: Score; unseen?: Score }): Verdict {
   const worse: string[] = [];
   if (c.heldOut.temaRight < a.heldOut.temaRight) worse.push(`tema på holdt-ut rettelser ${c.heldOut.temaRight} mot ${a.heldOut.temaRight}`);
   if (c.independent.temaRight < a.independent.temaRight) worse.push(`tema på det uavhengige settet ${c.independent.temaRight} mot ${a.independent.temaRight}`);
   const rate = (s: Score) => (s.automatic ? s.automaticWrong / s.automatic : 0);
-  if (rate(c.heldOut) > rate(a.heldOut) && c.heldOut.automaticWrong > a.heldOut.automaticWrong) worse.push(`feil blant automatisk rutede ${c.heldOut.automaticWrong} mot ${a.heldOut.automaticWrong}`);
-  if (c.heldOut.automatic < a.heldOut.automatic) worse.push(`automatisk rutet av de holdt-ut ${c.heldOut.automatic} mot ${a.heldOut.automatic}`);
+  const sameDocs = c.unseen && a.unseen ? { c: c.unseen, a: a.unseen, what: 'rettelser modellen i bruk ikke er trent på' } : { c: c.heldOut, a: a.heldOut, what: 'holdt-ut rettelser' };
+  for (const [cs, as] of [[c.heldOut, a.heldOut], ...(c.unseen && a.unseen ? [[c.unseen, a.unseen]] : [])] as Array<[Score, Score]>) {
+    if (rate(cs) > rate(as) && cs.automaticWrong > as.automaticWrong) worse.push(`feil blant automatisk rutede ${cs.automaticWrong} mot ${as.automaticWrong}`);
+  }
+  if (sameDocs.c.automatic < sameDocs.a.automatic) worse.push(`automatisk rutet av ${sameDocs.what} ${sameDocs.c.automatic} mot ${sameDocs.a.automatic}`);
   return worse.length
     ? { promote: false, reason: `Avvist: dårligere enn modellen i bruk (${worse.join('; ')})` }
-    : { promote: true, reason: `Tatt i bruk: ikke dårligere på holdt-ut rettelser (tema ${c.heldOut.temaRight}/${c.heldOut.docs} mot ${a.heldOut.temaRight}, automatisk ${c.heldOut.automatic} mot ${a.heldOut.automatic}) eller det uavhengige settet (${c.independent.temaRight}/${c.independent.docs} mot ${a.independent.temaRight})` };
+    : { promote: true, reason: `Tatt i bruk: ikke dårligere på holdt-ut rettelser (tema ${c.heldOut.temaRight}/${c.heldOut.docs} mot ${a.heldOut.temaRight}), automatisk rutet av ${sameDocs.what} (${sameDocs.c.automatic} mot ${sameDocs.a.automatic}) eller det uavhengige settet (${c.independent.temaRight}/${c.independent.docs} mot ${a.independent.temaRight})` };
 }
 
 export { FIELDS };

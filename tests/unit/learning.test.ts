@@ -163,6 +163,14 @@ describe('promotion rule', () => {
     expect(verdict({ heldOut: big(300, 0), independent: s(50) }, { heldOut: big(200, 0), independent: s(50) }).promote).toBe(true);
     expect(verdict({ heldOut: big(300, 1), independent: s(50) }, { heldOut: big(200, 0), independent: s(50) }).promote).toBe(false);
   });
+  it('compares straight through on every correction the model in force never learnt from, when given, not only the held-out slice', () => {
+    const big = (automatic: number, wrong = 0): Score => ({ ...s(80), docs: 1000, automatic, automaticWrong: wrong });
+    // Ahead on the small held-out slice, behind on the five times larger set both read out of training: refused.
+    expect(verdict({ heldOut: s(80, 52), independent: s(50), unseen: big(740) }, { heldOut: s(80, 50), independent: s(50), unseen: big(760) }))
+      .toMatchObject({ promote: false, reason: expect.stringContaining('automatisk rutet av rettelser modellen i bruk ikke er trent på 740 mot 760') });
+    expect(verdict({ heldOut: s(80, 48), independent: s(50), unseen: big(770) }, { heldOut: s(80, 50), independent: s(50), unseen: big(760) }).promote).toBe(true);
+    expect(verdict({ heldOut: s(80), independent: s(50), unseen: big(770, 3) }, { heldOut: s(80), independent: s(50), unseen: big(760, 1) }).promote).toBe(false);
+  });
   it('keeps a document on the same side of the held-out split', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `JP${i}`);
     const held = ids.filter((id) => isHeldOut(id)).length;
@@ -298,6 +306,9 @@ describe('what each model was trained on, and thresholds that follow the evidenc
     expect(r.active.independent.temaRight).toBe(1);
     expect(r.promote).toBe(false);
     expect(r.trainedOn.activeUnseen).toBe(labelled.length - seen.length);
+    // Both models compared on the same 660 documents, each read out of its training.
+    expect(r.candidate.unseen.docs).toBe(labelled.length - seen.length);
+    expect(r.active.unseen.docs).toBe(labelled.length - seen.length);
     // 660 letters the model in force never learnt from, none wrong: a threshold of their own. From the held-out
     // slice alone (about 150 letters), as before the record, there was none.
     expect(r.refresh?.thresholds.contentTema?.pooled?.accepted).toBeGreaterThanOrEqual(598);
