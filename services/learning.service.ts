@@ -257,18 +257,21 @@ export function retrainRound(i: RoundInput): RoundResult {
   const activeAll = replay(i.labelled, i.active.classifier, deps, cache);
   const activeHeld = activeAll.filter((r) => heldIds.has(r.doc.id));
   const activeJudged = trained ? learnThresholds(outsideHeld(activeAll), i.ceiling, unseen) : i.active.thresholds;
+  // If the model in force stays: thresholds from every correction it never learnt from, keeping what it was promoted on.
+  const kept = keepingEvidence(learnThresholds(activeAll, i.ceiling, unseen), i.active.thresholds, observationsOf(activeAll, unseen));
+  // The two choices compared on the same documents: promote the candidate with its thresholds, or keep the model in force with those.
   const c = {
     heldOut: score(mine.filter((r) => heldIds.has(r.doc.id)), candidateJudged), independent: score(replay(i.independent, candidate, deps, cache), thresholds),
-    unseen: score(evidence.filter((r) => unseen.has(r.doc.id)), candidateJudged),
+    unseen: score(evidence.filter((r) => unseen.has(r.doc.id)), thresholds),
   };
   const a = {
     heldOut: score(activeHeld, activeJudged), independent: score(replay(i.independent, i.active.classifier, deps, cache), i.active.thresholds),
-    unseen: score(activeAll.filter((r) => unseen.has(r.doc.id)), activeJudged),
+    unseen: score(activeAll.filter((r) => unseen.has(r.doc.id)), kept),
   };
   const v = verdict(c, a);
   let refresh: RoundResult['refresh'] = null;
   if (!v.promote) {
-    const fresh = keepingEvidence(learnThresholds(activeAll, i.ceiling, unseen), i.active.thresholds, observationsOf(activeAll, unseen));
+    const fresh = kept;
     const judged = score(activeHeld, activeJudged);
     const inForce = score(activeHeld, i.active.thresholds);
     // The same model: only the thresholds change. Taken unless they let more wrong through on the held-out slice.
