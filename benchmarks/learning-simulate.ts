@@ -161,11 +161,12 @@ resolved, one routed rightly stays. After each round the retraining job's round 
 (generated corpus + corrections, masked; protected persons' documents left out); the candidate is scored on the held-out
 slice (every fifth document by id) and on the independent set's cached OCR text (${independent.length} documents, held-out
 seed 1002, \`data/learning/independent-texts.jsonl\`) and replaces the model in force only if it is not worse on either:
-as many tema right, and on the held-out slice at least as many documents routed straight through and no more wrong at a
-higher rate, each model with thresholds learnt without that slice.
+as many tema right, and at least as many documents routed straight through with no more wrong at a higher rate, on every
+correction the model in force never learnt from (the candidate reading them cross-fitted, with its thresholds; the model
+in force with the thresholds it would keep).
 ${values['held-out-only'] ? 'Thresholds from the held-out slice only (`--held-out-only`: the letters\' tema judged on one fifth of them).' : 'Thresholds from cross-fitted readings: every labelled letter read by one of five models trained like the candidate without its fold (the held-out fold by the candidate itself).'}
 Each model records the corrections it learnt from: a model kept after a refused candidate gets thresholds from every
-correction it never learnt from. A new model inherits the default threshold in force (raised only above a letter read
+correction it never learnt from, keeping those it was promoted with where that evidence is too little. A new model inherits the default threshold in force (raised only above a letter read
 wrongly out of training), and a learnt threshold for tema and form comes down to the default rule's 0.8 when nothing was
 observed between them.
 **Each row is measured on that round's new documents, read with the model and thresholds in force before they were learnt from.**
