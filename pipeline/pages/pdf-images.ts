@@ -6,6 +6,7 @@ import {
 import sharp, { type Sharp } from 'sharp';
 import { UnreadablePageError, type PageImage, type PageText } from './page-image.ts';
 import { checkPageCount, checkPdfStreams, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
+import { encodePng } from './normalise.ts';
 import { openPdfjs, type PdfjsDocument } from './pdf-render.ts';
 import { wrapCcittG4 } from './tiff.ts';
 
@@ -364,7 +365,7 @@ async function toPageImage(img: Sharp, size: { width: number; height: number; xD
 export async function greyAndPng(img: Sharp): Promise<{ png: Buffer; grey: { data: Buffer; width: number; height: number } }> {
   const { data, info } = await img.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   const grey = { data, width: info.width, height: info.height };
-  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png({ compressionLevel: 2 }).toBuffer();
+  const png = await encodePng(grey);
   return { png, grey };
 }
 
