@@ -65,9 +65,11 @@ program
   .action(async (opts: { concurrency?: number; stages?: Stage[]; sweep?: boolean }) => {
     const config = loadConfig();
     const concurrency = opts.concurrency ?? config.WORKER_CONCURRENCY;
-    const [{ startWorkers }, { startOpsServer }] = await Promise.all([import('../workers/worker.ts'), import('../app/ops-server.ts')]);
+    const [{ startWorkers }, { startOpsServer }, { handlerOf }] = await Promise.all([import('../workers/worker.ts'), import('../app/ops-server.ts'), import('../workers/runner.ts')]);
     const ctx = await createContext(config, 'worker', { ocrSize: concurrency });
     if (!opts.stages || opts.stages.includes('ocr')) await ctx.ocr(); // load language data before taking jobs
+    // This worker's stage modules too (only those: runner.ts), so no job waits for a module to load.
+    await Promise.all((opts.stages ?? STAGES).map((s) => handlerOf(s)));
     const running = startWorkers(ctx, { concurrency, stages: opts.stages, ...(opts.sweep ? { deviations: true } : {}) });
     ctx.log.info({ concurrency, stages: opts.stages ?? STAGES }, 'worker started');
     const ops = config.OPS_PORT ? await startOpsServer(ctx, { port: config.OPS_PORT, host: config.OPS_HOST }) : null;
