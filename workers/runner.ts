@@ -25,9 +25,20 @@ const HANDLERS: { [S in Stage]: () => Promise<Handler<S>> } = {
   archive: async () => (await import('./jobs/archive.job.ts')).archiveJob,
 };
 
-/** A stage's handler, its module loaded once (the module cache keeps it). */
+const loaded = new Map<Stage, Promise<unknown>>();
+
+/**
+ * A stage's handler, its module imported once: kept here rather than asked of the module cache
+ * at every job (each import() goes through the loader's resolve hook, tsx's included).
+ */
 export function handlerOf<S extends Stage>(stage: S): Promise<Handler<S>> {
-  return (HANDLERS[stage] as () => Promise<Handler<S>>)();
+  let h = loaded.get(stage);
+  if (!h) {
+    h = (HANDLERS[stage] as () => Promise<Handler<S>>)();
+    h.catch(() => loaded.delete(stage)); // a failed import is tried again by the next job
+    loaded.set(stage, h);
+  }
+  return h as Promise<Handler<S>>;
 }
 
 const stepOf = <S extends Stage>(stage: S, data: JobData[S]): Step => ({
