@@ -1,16 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { loadConfig } from '../schemas/config.ts';
 import { STAGES, type Stage } from '../pipeline/stages.ts';
-import { ingest, readInputPath } from '../services/ingest.service.ts';
-import { formatStatus, lookupStatus, NotFoundError } from '../services/status.service.ts';
-import { formatSystemReconciliation, reconcileSystem } from '../services/system-reconciliation.service.ts';
 import { createContext } from '../app/context.ts';
-import { startWorkers } from '../workers/worker.ts';
-import { buildApi } from '../api/server.ts';
-import { startOpsServer } from '../app/ops-server.ts';
-import { registerManualQueue } from '../app/metrics.ts';
-import { documentsPerStage } from '../storage/repositories/overview.repository.ts';
-import { runDemo } from '../scripts/demo.ts';
 import { register as registerIdentifyCommands } from './identify-commands.ts';
 import { register as registerFormatsCommands, registerAvstemming } from './formats-commands.ts';
 
@@ -39,6 +30,8 @@ function onShutdown(fn: () => Promise<void>): void {
   process.on('SIGTERM', stop);
 }
 
+// Each command imports what it runs when it runs: a worker process never loads the API, the
+// demo's generators or the tools (issue 14: an idle worker's memory).
 const program = new Command('intake').description("NAV central mail room: scanned post in, routed cases out").showHelpAfterError();
 
 program
@@ -47,6 +40,7 @@ program
   .argument('<paths...>', 'PDF, TIFF, PNG, JPEG, batch zip, or a folder of them')
   .option('--name <name>', 'batch name (default: the first path)')
   .action(async (paths: string[], opts: { name?: string }) => {
+    const { ingest, readInputPath } = await import('../services/ingest.service.ts');
     const ctx = await createContext(loadConfig(), 'ingest');
     try {
       const files = (await Promise.all(paths.map(readInputPath))).flat();
@@ -71,8 +65,11 @@ program
   .action(async (opts: { concurrency?: number; stages?: Stage[]; sweep?: boolean }) => {
     const config = loadConfig();
     const concurrency = opts.concurrency ?? config.WORKER_CONCURRENCY;
+    const [{ startWorkers }, { startOpsServer }, { handlerOf }] = await Promise.all([import('../workers/worker.ts'), import('../app/ops-server.ts'), import('../workers/runner.ts')]);
     const ctx = await createContext(config, 'worker', { ocrSize: concurrency });
     if (!opts.stages || opts.stages.includes('ocr')) await ctx.ocr(); // load language data before taking jobs
+    // This worker's stage modules too (only those: runner.ts), so no job waits for a module to load.
+    await Promise.all((opts.stages ?? STAGES).map((s) => handlerOf(s)));
     const running = startWorkers(ctx, { concurrency, stages: opts.stages, ...(opts.sweep ? { deviations: true } : {}) });
     ctx.log.info({ concurrency, stages: opts.stages ?? STAGES }, 'worker started');
     const ops = config.OPS_PORT ? await startOpsServer(ctx, { port: config.OPS_PORT, host: config.OPS_HOST }) : null;
@@ -89,6 +86,9 @@ program
   .option('-p, --port <port>', 'port (default API_PORT)', (v) => Number(v))
   .action(async (opts: { port?: number }) => {
     const config = loadConfig();
+    const [{ buildApi }, { startOpsServer }, { registerManualQueue }, { documentsPerStage }] = await Promise.all([
+      import('../api/server.ts'), import('../app/ops-server.ts'), import('../app/metrics.ts'), import('../storage/repositories/overview.repository.ts'),
+    ]);
     const ctx = await createContext(config, 'api');
     const app = buildApi(ctx);
     const address = await app.listen({ host: config.API_HOST, port: opts.port ?? config.API_PORT });
@@ -114,6 +114,9 @@ program
   .action(async (id: string | undefined, opts: { json?: boolean; purpose: string; stuck?: boolean; days: number }) => {
     const config = loadConfig();
     if (!opts.stuck && !id) program.error('give an id (JP…, B…, SAK…) or --stuck');
+    const [{ formatStatus, lookupStatus, NotFoundError }, { formatSystemReconciliation, reconcileSystem }] = await Promise.all([
+      import('../services/status.service.ts'), import('../services/system-reconciliation.service.ts'),
+    ]);
     const ctx = await createContext(config, 'status');
     try {
       if (opts.stuck) {
@@ -153,7 +156,7 @@ program
   .option('--workers <n>', 'worker processes', positiveInt, 1)
   .option('-c, --concurrency <n>', 'OCR jobs per worker process', positiveInt)
   .action(async (opts: { once?: boolean; count: number; seed?: number; workers: number; concurrency?: number }) => {
-    await runDemo(opts);
+    await (await import('../scripts/demo.ts')).runDemo(opts);
   });
 
 registerIdentifyCommands(program);

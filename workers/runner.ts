@@ -5,25 +5,41 @@ import type { Tx } from '../storage/db/pool.ts';
 import { rememberVendorPerson, transition } from '../services/lifecycle.service.ts';
 import type { Context } from '../app/context.ts';
 import { STAGE_NB } from '../services/timeline-text.ts';
-import { archiveJob } from './jobs/archive.job.ts';
-import { attachJob } from './jobs/attach.job.ts';
-import { identifyJob } from './jobs/identify.job.ts';
-import { headerJob, ocrJob } from './jobs/ocr.job.ts';
-import { routeJob } from './jobs/route.job.ts';
-import { pageJob } from './jobs/page.job.ts';
-import { splitJob } from './jobs/split.job.ts';
 
-/** The typed job map: each stage's handler gets the payload its name says, and returns an outcome. */
-export const HANDLERS: { [S in Stage]: (ctx: Context, data: JobData[S]) => Promise<Outcome<Tx>> } = {
-  split: splitJob,
-  page: pageJob,
-  header: headerJob,
-  ocr: ocrJob,
-  identify: identifyJob,
-  attach: attachJob,
-  route: routeJob,
-  archive: archiveJob,
+type Handler<S extends Stage> = (ctx: Context, data: JobData[S]) => Promise<Outcome<Tx>>;
+
+/**
+ * The typed job map: each stage's handler gets the payload its name says, and returns an outcome.
+ * Each is imported when its stage first runs in this process: a worker of some stages only (a
+ * split worker: `--stages split,page`) never loads the others' modules (classifier, archive,
+ * OCR), which are most of an idle process's memory (issue 14).
+ */
+const HANDLERS: { [S in Stage]: () => Promise<Handler<S>> } = {
+  split: async () => (await import('./jobs/split.job.ts')).splitJob,
+  page: async () => (await import('./jobs/page.job.ts')).pageJob,
+  header: async () => (await import('./jobs/ocr.job.ts')).headerJob,
+  ocr: async () => (await import('./jobs/ocr.job.ts')).ocrJob,
+  identify: async () => (await import('./jobs/identify.job.ts')).identifyJob,
+  attach: async () => (await import('./jobs/attach.job.ts')).attachJob,
+  route: async () => (await import('./jobs/route.job.ts')).routeJob,
+  archive: async () => (await import('./jobs/archive.job.ts')).archiveJob,
 };
+
+const loaded = new Map<Stage, Promise<unknown>>();
+
+/**
+ * A stage's handler, its module imported once: kept here rather than asked of the module cache
+ * at every job (each import() goes through the loader's resolve hook, tsx's included).
+ */
+export function handlerOf<S extends Stage>(stage: S): Promise<Handler<S>> {
+  let h = loaded.get(stage);
+  if (!h) {
+    h = (HANDLERS[stage] as () => Promise<Handler<S>>)();
+    h.catch(() => loaded.delete(stage)); // a failed import is tried again by the next job
+    loaded.set(stage, h);
+  }
+  return h as Promise<Handler<S>>;
+}
 
 const stepOf = <S extends Stage>(stage: S, data: JobData[S]): Step => ({
   documentId: data.documentId, stage, pageNo: 'pageNo' in data ? (data as { pageNo: number }).pageNo : 0,
@@ -48,7 +64,7 @@ export async function runStage<S extends Stage>(ctx: Context, stage: S, data: Jo
   };
   let outcome: Outcome<Tx>;
   try {
-    outcome = await HANDLERS[stage](ctx, data);
+    outcome = await (await handlerOf(stage))(ctx, data);
   } catch (err) {
     if (err instanceof FunctionalError) outcome = { kind: 'manual', reason: err.reason };
     else outcome = giveUp(err) ?? (() => { throw err; })();

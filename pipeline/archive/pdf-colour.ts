@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import sharp from 'sharp';
+import { createCanvas } from '../pages/pdf-render.ts';
 import { uprightColour } from './page-encoding.ts';
 
 const require = createRequire(import.meta.url);
-// The canvas build pdf.js loads itself, as pipeline/pages/pdf-render.ts does (ImageData must match).
-const { createCanvas } = createRequire(require.resolve('pdfjs-dist/package.json'))('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
 const assets = (name: string) => path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), name) + path.sep;
 
 /**

@@ -2,7 +2,7 @@ import sharp, { type Metadata } from 'sharp';
 import type { MediaType } from '../ingest/detect.ts';
 import { UnreadablePageError, type PageImage } from './page-image.ts';
 import { checkPageCount, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
-import { greyAndPng, MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageCount, pdfPages, type PageRange } from './pdf-images.ts';
+import { bytesOf, greyAndPng, MAX_PAGE_PIXELS, MAX_SOURCE_PIXELS, pdfPageCount, pdfPages, type FileBytes, type PageRange } from './pdf-images.ts';
 import { readTiffPages, type TiffPageInfo } from './tiff.ts';
 
 const A4_WIDTH_IN = 8.27;
@@ -72,11 +72,11 @@ function tiffPages(data: Buffer, limits: DecodeLimits): TiffPageInfo[] {
  * How many pages a file has, after the checks pageImages makes before decoding (stream limit,
  * page cap): what the split stage plans its page jobs by. Decodes no page.
  */
-export async function pageCount(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<number> {
+export async function pageCount(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, shareAs?: string): Promise<number> {
   try {
     switch (mediaType) {
       case 'application/pdf':
-        return await pdfPageCount(data, limits);
+        return await pdfPageCount(data, limits, shareAs);
       case 'image/tiff':
         return tiffPages(data, limits).length;
       case 'image/png':
@@ -95,23 +95,24 @@ export async function pageCount(data: Buffer, mediaType: MediaType, limits: Deco
  * holds all its pages in memory (see pdfPages for PDFs). Files over the page cap, and
  * compressed parts that would expand past the stream limit, are refused before decoding.
  * `pages`: only these (a range of a long file, made by its own page job); `shareAs`: keep the
- * parsed PDF for the next range (see pdfPages).
+ * parsed PDF for the next range (see pdfPages); `data` may be a fetch, called only when needed.
  */
-export async function* pageImages(data: Buffer, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, pages?: PageRange, shareAs?: string): AsyncGenerator<PageImage, void, undefined> {
+export async function* pageImages(data: FileBytes, mediaType: MediaType, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, pages?: PageRange, shareAs?: string): AsyncGenerator<PageImage, void, undefined> {
   try {
     switch (mediaType) {
       case 'application/pdf':
         yield* pdfPages(data, { limits, pages, shareAs });
         return;
       case 'image/tiff': {
-        const info = tiffPages(data, limits);
+        const bytes = await bytesOf(data);
+        const info = tiffPages(bytes, limits);
         const last = Math.min(info.length, pages?.last ?? info.length);
-        for (let i = Math.max(1, pages?.first ?? 1) - 1; i < last; i++) yield await rasterPage(data, i, limits, info[i]);
+        for (let i = Math.max(1, pages?.first ?? 1) - 1; i < last; i++) yield await rasterPage(bytes, i, limits, info[i]);
         return;
       }
       case 'image/png':
       case 'image/jpeg':
-        yield await rasterPage(data, 0, limits);
+        yield await rasterPage(await bytesOf(data), 0, limits);
         return;
       default:
         throw new UnreadablePageError('Filen er ikke en PDF, TIFF, PNG eller JPEG og kan ikke leses som et dokument.');

@@ -146,6 +146,13 @@ async function normaliseUpright(page: GreyRaster, dpi: number): Promise<Normalis
   return { raster, dpi, blank: false, orientation: a.orientation, skew, orientationConfidence: a.orientationConfidence };
 }
 
-export async function encodePng(r: GreyRaster, dpi: number): Promise<Buffer> {
-  return sharp(r.data, rawInput(r)).withMetadata({ density: dpi }).png({ compressionLevel: 2 }).toBuffer();
+/**
+ * A grey raster as a one-channel (colour type 0) PNG, with its resolution when given. sharp
+ * writes a one-channel raw input as an RGB PNG unless told it is b-w: three times the bytes to
+ * deflate and inflate again at every later reading (issue 14). withDensity, not withMetadata,
+ * which also attaches an sRGB profile and runs a colour transform on encode and decode.
+ */
+export async function encodePng(r: GreyRaster, dpi?: number): Promise<Buffer> {
+  const img = sharp(r.data, rawInput(r)).toColourspace('b-w');
+  return (dpi ? img.withDensity(dpi) : img).png({ compressionLevel: 2 }).toBuffer();
 }

@@ -6,6 +6,7 @@ import {
 import sharp, { type Sharp } from 'sharp';
 import { UnreadablePageError, type PageImage, type PageText } from './page-image.ts';
 import { checkPageCount, checkPdfStreams, DEFAULT_DECODE_LIMITS, LimitExceededError, tooLargeStreamMessage, type DecodeLimits } from './limits.ts';
+import { encodePng } from './normalise.ts';
 import { openPdfjs, type PdfjsDocument } from './pdf-render.ts';
 import { wrapCcittG4 } from './tiff.ts';
 
@@ -364,7 +365,7 @@ async function toPageImage(img: Sharp, size: { width: number; height: number; xD
 export async function greyAndPng(img: Sharp): Promise<{ png: Buffer; grey: { data: Buffer; width: number; height: number } }> {
   const { data, info } = await img.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
   const grey = { data, width: info.width, height: info.height };
-  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 1 } }).png({ compressionLevel: 2 }).toBuffer();
+  const png = await encodePng(grey);
   return { png, grey };
 }
 
@@ -396,6 +397,14 @@ export interface PdfPagesOptions {
   /** Keep the parsed file open under this key for the next range of the same file (a split in parts). */
   shareAs?: string;
 }
+
+/**
+ * A file's bytes, or how to fetch them: a page job of a long file passes the fetch, so that a
+ * file this process has open already (openShared) is not read from the store again for every
+ * range (a 42 MB PDF, 80 times over, two at a time: issue 14).
+ */
+export type FileBytes = Buffer | (() => Promise<Buffer>);
+export const bytesOf = async (data: FileBytes): Promise<Buffer> => (typeof data === 'function' ? data() : data);
 
 /** Pages `first` to `last` of a file, 1-based and inclusive. */
 export interface PageRange {
@@ -475,10 +484,10 @@ const SHARED_IDLE_MS = 20_000;
  * openPdf, shared by the page jobs of one file in this process: a 2 000-page PDF takes pdf-lib
  * seconds to parse, once per range otherwise. Kept open SHARED_IDLE_MS after its last user.
  */
-async function openShared(key: string, data: Buffer, limits: DecodeLimits): Promise<OpenPdf> {
+async function openShared(key: string, data: FileBytes, limits: DecodeLimits): Promise<OpenPdf> {
   let s = shared.get(key);
   if (!s) {
-    s = { pdf: openPdf(data, limits), users: 0 };
+    s = { pdf: bytesOf(data).then((bytes) => openPdf(bytes, limits)), users: 0 };
     shared.set(key, s);
     s.pdf.catch(() => shared.delete(key));
   }
@@ -504,8 +513,9 @@ async function openShared(key: string, data: Buffer, limits: DecodeLimits): Prom
 }
 
 /** The number of pages of a PDF, after the same checks as pdfPages (streams, page cap): what a split plans by. */
-export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<number> {
-  const pdf = await openPdf(data, limits);
+export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_DECODE_LIMITS, shareAs?: string): Promise<number> {
+  // Shared: the page jobs that follow in this process make their pages from this parse.
+  const pdf = shareAs ? await openShared(shareAs, data, limits) : await openPdf(data, limits);
   await pdf.close();
   return pdf.count;
 }
@@ -516,10 +526,10 @@ export async function pdfPageCount(data: Buffer, limits: DecodeLimits = DEFAULT_
  * that carry text (born-digital) keep that text and need no OCR. `pages`: only these (a range
  * of a long file, made by its own job).
  */
-export async function* pdfPages(data: Buffer, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
+export async function* pdfPages(data: FileBytes, opts: PdfPagesOptions = {}): AsyncGenerator<PageImage, void, undefined> {
   const renderDpi = opts.renderDpi ?? DEFAULT_RENDER_DPI;
   const limits = opts.limits ?? DEFAULT_DECODE_LIMITS;
-  const pdf = opts.shareAs ? await openShared(opts.shareAs, data, limits) : await openPdf(data, limits);
+  const pdf = opts.shareAs ? await openShared(opts.shareAs, data, limits) : await openPdf(await bytesOf(data), limits);
   const { doc, count } = pdf;
   const pdfjs = () => pdf.pdfjs();
   try {

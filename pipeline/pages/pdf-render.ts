@@ -14,9 +14,18 @@ type PdfDoc = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
 
 let lib: Promise<PdfJs> | undefined;
 const require = createRequire(import.meta.url);
-// The canvas build pdf.js itself loads (it may pin its own version): its ImageData and Path2D
-// must come from the same native library as our canvas, or rendering crashes.
-const { createCanvas } = createRequire(require.resolve('pdfjs-dist/package.json'))('@napi-rs/canvas') as typeof import('@napi-rs/canvas');
+type Canvas = typeof import('@napi-rs/canvas');
+let canvasLib: Canvas | undefined;
+/**
+ * A canvas of the build pdf.js itself loads (it may pin its own version): its ImageData and
+ * Path2D must come from the same native library as our canvas, or rendering crashes. Loaded on
+ * first use: the native library and its fonts are some 55 MB of a worker's memory, and most
+ * scanned pages are taken from the PDF without rendering (issue 14: a split worker's RSS).
+ */
+export function createCanvas(width: number, height: number): import('@napi-rs/canvas').Canvas {
+  canvasLib ??= createRequire(require.resolve('pdfjs-dist/package.json'))('@napi-rs/canvas') as Canvas;
+  return canvasLib.createCanvas(width, height);
+}
 
 function pdfjs(): Promise<PdfJs> {
   lib ??= import('pdfjs-dist/legacy/build/pdf.mjs');

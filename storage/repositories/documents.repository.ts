@@ -99,6 +99,21 @@ export async function listDocuments(q: Queryable, where: { batchId?: string; cas
   return rows.map(toRow);
 }
 
+/**
+ * How far a batch is, in one query: its documents, those finished (archived, or waiting in the
+ * mail room without a route: batchSummary's "done") and its pages.
+ */
+export async function batchProgress(q: Queryable, batchId: string): Promise<{ documents: number; finished: number; pages: number }> {
+  const { rows } = await q.query(
+    `SELECT count(*)::int AS documents,
+       (count(*) FILTER (WHERE archived_at IS NOT NULL OR (status = 'manual' AND routed_at IS NULL)))::int AS finished,
+       coalesce(sum(page_count), 0)::int AS pages
+     FROM documents WHERE batch_id = $1`,
+    [batchId],
+  );
+  return rows[0];
+}
+
 type Updatable = Partial<Pick<DocumentRow,
   'status' | 'stage' | 'manualReason' | 'pageCount' | 'formNumber' | 'title' | 'tema' | 'documentKind' | 'personId' |
   'confidence' | 'classification' | 'caseId' | 'archiveKey'>>;

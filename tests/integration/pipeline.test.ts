@@ -3,7 +3,7 @@ import { generateSampleBatch, type SampleBatch, type TruthEntry } from '../../fi
 import { buildVendorZip, vendorMetadataXml } from '../../fixtures/vendor-zip.ts';
 import { route } from '../../pipeline/route/route.ts';
 import { ingest, type IngestReport } from '../../services/ingest.service.ts';
-import { batchSummary } from '../../services/summary.service.ts';
+import { batchProgress, batchSummary } from '../../services/summary.service.ts';
 import { formatStatus, lookupStatus, NotFoundError } from '../../services/status.service.ts';
 import { getCase } from '../../storage/repositories/cases.repository.ts';
 import { listDocuments, type DocumentRow } from '../../storage/repositories/documents.repository.ts';
@@ -16,6 +16,7 @@ import { s3Env, startS3, testConfig, waitFor, type S3Server, closeTestContext } 
 let s3: S3Server;
 let ctx: Context;
 let workers: RunningWorkers;
+let early: Awaited<ReturnType<typeof batchProgress>>;
 let sample: SampleBatch;
 let report: IngestReport;
 let docs: DocumentRow[];
@@ -29,7 +30,8 @@ beforeAll(async () => {
   workers = startWorkers(ctx, { concurrency: 2 });
   sample = await generateSampleBatch({ count: 8, seed: 20261124, dpi: 200 });
   report = await ingest(ctx, sample.files, { batchName: 'integration', source: 'test' });
-  await waitFor(async () => (await batchSummary(ctx, report.batchId)).done, 300_000, 'the batch to finish');
+  early = await batchProgress(ctx, report.batchId);
+  await waitFor(async () => (await batchProgress(ctx, report.batchId)).done, 300_000, 'the batch to finish');
   docs = await listDocuments(ctx.db, { batchId: report.batchId });
 }, 400_000);
 
@@ -44,6 +46,13 @@ describe('a generated scanned batch through real PostgreSQL, Redis and S3', () =
     expect(report.setAside).toEqual([]);
     expect(report.duplicates).toEqual([]);
     expect(docs.map((d) => d.fileName).sort()).toEqual(sample.truth.map(fileNameOf).sort());
+  });
+
+  it('tells the batch\'s progress in one query as the whole summary does (the demo polls it)', async () => {
+    expect(early.done).toBe(false); // just ingested: nothing archived yet
+    const summary = await batchSummary(ctx, report.batchId);
+    expect(summary.done).toBe(true);
+    expect(await batchProgress(ctx, report.batchId)).toEqual({ documents: summary.rows.length, finished: summary.rows.length, pages: summary.pages, done: true });
   });
 
   it('reads tema, person and page count of every document', () => {

@@ -82,6 +82,28 @@ describe('a long file is split in parts', () => {
     expect((await open(id, 'page')).length + (await open(id, 'split')).length).toBe(0);
   }, 120_000);
 
+  it('fetches the original once: the split\'s count and the page jobs in this process share one parse', async () => {
+    // A 42 MB 2 000-page file was read from the store again by each of its 80 page jobs (issue 14).
+    const N = 5;
+    const report = await ingest(ctx, [{ name: 'lang-5.pdf', data: await longPdf(N) }], { batchName: 'one-read', source: 'test' });
+    const id = report.documents[0]!.documentId;
+    const originalKey = (await getDocument(ctx.db, id))!.originalKey;
+    let fetched = 0;
+    const store = new Proxy(ctx.store, {
+      get(target, prop) {
+        if (prop === 'get') return (key: string) => ((fetched += key === originalKey ? 1 : 0), target.get(key));
+        const v = Reflect.get(target, prop);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const counting: Context = { ...ctx, store };
+    expect(await runStage(counting, 'split', { documentId: id })).toBe('in-parts');
+    for (let p = 1; p <= N; p++) expect(await runStage(counting, 'page', { documentId: id, pageNo: p })).toBe('done');
+    expect(await runStage(counting, 'split', { documentId: id })).toBe('done');
+    expect((await listPages(ctx.db, id)).map((p) => p.pageNo)).toEqual([1, 2, 3, 4, 5]);
+    expect(fetched).toBe(1);
+  });
+
   it('a file over the page cap is refused before any page job, with both numbers in Norwegian', async () => {
     const report = await ingest(ctx, [{ name: 'for-lang.pdf', data: await longPdf(9) }], { batchName: 'cap', source: 'test' });
     const id = report.documents[0]!.documentId;

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { toMultipageTiff, toPdf } from '../../fixtures/documents.ts';
 import { renderPage, type RenderedPage } from '../../fixtures/render-page.ts';
 import { extractPages } from '../../pipeline/pages/extract-pages.ts';
+import { encodePng, toGrey } from '../../pipeline/pages/normalise.ts';
 import { UnreadablePageError, type PageImage } from '../../pipeline/pages/page-image.ts';
 import { readTiffPages } from '../../pipeline/pages/tiff.ts';
 
@@ -61,6 +62,28 @@ describe('page extraction, per format', () => {
     expect(page).toMatchObject({ width: jpeg.width, height: jpeg.height, dpi: DPI, source: 'pdf-image' });
     expect(page!.text).toBeUndefined();
     expect(await inkIn(page!)).toBeGreaterThan(0.005);
+  });
+
+  it('stores every page as a one-channel grey PNG, with the same pixels, and the upright page with its resolution', async () => {
+    // PNG colour type (byte 25 of the file): 0 is grey, 2 is RGB. An RGB copy of a grey page
+    // (what sharp wrote for a one-channel raw input) is three times the bytes to deflate at the
+    // split and to inflate again at every later reading (issue 14).
+    const colourType = (b: Buffer) => b[25];
+    const pages = [
+      ...(await extractPages(await toPdf([png, jpeg]), 'application/pdf')),
+      ...(await extractPages(png.data, 'image/png')),
+      ...(await extractPages(jpeg.data, 'image/jpeg')),
+    ];
+    for (const p of pages) {
+      expect(colourType(p.png)).toBe(0);
+      expect((await sharp(p.png).metadata()).channels).toBe(1);
+    }
+    const grey = await toGrey(png.data);
+    const upright = await encodePng(grey, 150);
+    expect(colourType(upright)).toBe(0);
+    expect(Buffer.from((await toGrey(upright)).data).equals(Buffer.from(grey.data))).toBe(true);
+    const meta = await sharp(upright).metadata();
+    expect([meta.density, meta.icc]).toEqual([150, undefined]);
   });
 
   it('takes a Flate greyscale scan out of a PDF, and reads several pages', async () => {

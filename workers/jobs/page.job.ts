@@ -24,8 +24,9 @@ export async function pageJob(ctx: Context, { documentId, pageNo }: PageJob): Pr
   const last = range[range.length - 1]!.pageNo;
   let made;
   try {
-    // The parsed file is kept for the next range of it in this process (one parse, not one per range).
-    made = await storePages(ctx, documentId, await ctx.store.get(doc.originalKey), doc.mediaType as MediaType, { first, last }, doc.originalKey);
+    // The parsed file is kept for the next range of it in this process (one parse, not one per
+    // range), and then the original is not fetched again either.
+    made = await storePages(ctx, documentId, () => ctx.store.get(doc.originalKey), doc.mediaType as MediaType, { first, last }, doc.originalKey);
   } catch (err) {
     if (err instanceof UnreadablePageError) throw new FunctionalError(err.message);
     throw err;

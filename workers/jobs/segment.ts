@@ -2,7 +2,7 @@ import { readPageMarks } from '../../pipeline/foersteside/barcode.ts';
 import { FunctionalError, type Outcome } from '../../pipeline/outcome.ts';
 import type { MediaType } from '../../pipeline/ingest/detect.ts';
 import { pageImages } from '../../pipeline/pages/extract-pages.ts';
-import type { PageRange } from '../../pipeline/pages/pdf-images.ts';
+import type { FileBytes, PageRange } from '../../pipeline/pages/pdf-images.ts';
 import { segmentPages, type Segment } from '../../pipeline/segment/segment.ts';
 import { inTransaction, type Tx } from '../../storage/db/pool.ts';
 import type { DocumentRow } from '../../storage/repositories/documents.repository.ts';
@@ -19,7 +19,7 @@ export const limitsOf = (ctx: Context) => ({ maxStreamBytes: ctx.config.MAX_STRE
  * Makes the file's page images (or a range's) one at a time, stores each at once and reads its
  * barcodes, so a 2 000-page file never holds more than one page image (the configured limits apply).
  */
-export async function storePages(ctx: Context, documentId: string, original: Buffer, mediaType: MediaType, range?: PageRange, shareAs?: string): Promise<StoredPage[]> {
+export async function storePages(ctx: Context, documentId: string, original: FileBytes, mediaType: MediaType, range?: PageRange, shareAs?: string): Promise<StoredPage[]> {
   const out: StoredPage[] = [];
   let pageNo = range?.first ?? 1;
   for await (const { png, grey, ...page } of pageImages(original, mediaType, limitsOf(ctx), range, shareAs)) {

@@ -30,12 +30,13 @@ export async function splitJob(ctx: Context, { documentId }: DocumentJob): Promi
       pages = planned.map((p) => p.made!);
     } else {
       const original = await ctx.store.get(doc.originalKey);
-      const count = await pageCount(original, doc.mediaType as MediaType, limitsOf(ctx));
+      // Parsed once: page jobs of this file that run in this process make their pages from it.
+      const count = await pageCount(original, doc.mediaType as MediaType, limitsOf(ctx), doc.originalKey);
       if (count > ctx.config.SPLIT_PAGES_PER_JOB) {
         return { kind: 'in-parts', write: (tx) => planSplit(tx, documentId, count, ctx.config.SPLIT_PAGES_PER_JOB) };
       }
       // One page at a time: each page image is stored as soon as it is made (bounded memory).
-      pages = await storePages(ctx, documentId, original, doc.mediaType as MediaType);
+      pages = await storePages(ctx, documentId, original, doc.mediaType as MediaType, undefined, doc.originalKey);
     }
   } catch (err) {
     if (err instanceof UnreadablePageError) throw new FunctionalError(err.message);
