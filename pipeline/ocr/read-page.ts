@@ -31,6 +31,13 @@ export const OCR_DPI = 200;
 /** Mean word confidence below which a page is read a second way (see readPage). */
 const POOR_READING = 66;
 
+/**
+ * A reading with less text than this (textScore: about five sure words) is poor whatever its
+ * confidence: print faded below the normal level's threshold (a bad copy) leaves a heading or two
+ * read with full confidence and the rest of the page dropped.
+ */
+const LITTLE_TEXT = 25;
+
 /** Median character height (pixels) tesseract reads best: 10-12 pt body text at OCR_DPI. */
 const GLYPH_PX = 17;
 /** Below or above these heights (after scaling by the stated resolution) the stated resolution is not believed. */
@@ -189,7 +196,7 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
           used = other;
         }
       };
-      if (level === 'normal' && r.confidence < POOR_READING) {
+      if (level === 'normal' && (r.confidence < POOR_READING || textScore(r.words) < LITTLE_TEXT)) {
         // A poor reading: thin or pale strokes are often broken by the normal level. Read once
         // more with more of the grey taken as print.
         await tryLevel('bold');

@@ -119,6 +119,8 @@ describe('a page read without a valid id gets its id field read again', () => {
         calls.push({ whitelist: opts.whitelist, psm: opts.psm });
         if (opts.whitelist) return { text: field(fieldCalls++), confidence: 90, words: [] };
         const words: Word[] = [
+          // The page's other text, read well (a page reading with little text is read again at another level).
+          ...['Søknad', 'om', 'dagpenger', 'Arbeids-', 'og', 'velferdsetaten'].map((text, i) => ({ text, conf: 92, x0: 100 + i * 200, y0: 100, x1: 280 + i * 200, y1: 130 })),
           { text: 'Fødselsnummer:', conf: 90, x0: 100, y0: 300, x1: 300, y1: 324 },
           { text: '1483', conf: 40, x0: 310, y0: 300, x1: 360, y1: 324 },
           { text: '75O', conf: 40, x0: 370, y0: 300, x1: 410, y1: 324 },
@@ -171,5 +173,34 @@ describe('a reading still poor after the bold level (issue 9: a noisy scanner)',
     expect(call).toBe(3);
     expect(r.text).toBe(`hard ${applicant}`);
     expect(r.level).toBe('hard');
+  });
+});
+
+describe('a reading with little text, however sure (issue 9: a bad photocopy)', () => {
+  // A copy whose print faded below the normal level's threshold: only the bold heading "NAV" is
+  // read, with full confidence; the bold level reads the title and the rest.
+  async function read(first: { text: string; words: Word[] }) {
+    const good = (n: number): Word[] => Array.from({ length: n }, (_, i) => ({ text: 'grunnstønad', conf: 85, x0: 10 + i * 200, y0: 100, x1: 190 + i * 200, y1: 130 }));
+    let call = 0;
+    const factory: BackendFactory = async () => ({
+      recognize: async () => (call++ === 0 ? { ...first, confidence: 96 } : { text: `Søknad om grunnstønad\nFødselsnummer ${applicant}`, confidence: 70, words: good(8) }),
+      terminate: async () => {},
+    });
+    const engine = await OcrEngine.create({ langs: 'nor', size: 1, factory });
+    const page = { data: Buffer.alloc(1654 * 2339, 255), width: 1654, height: 2339 };
+    const r = await readPage(engine, page, 200);
+    await engine.close();
+    return { r, calls: call };
+  }
+  it('is read again at the bold level, and that reading is kept when it reads clearly more', async () => {
+    const { r, calls } = await read({ text: 'NAV', words: [{ text: 'NAV', conf: 96, x0: 100, y0: 100, x1: 200, y1: 140 }] });
+    expect(calls).toBe(2);
+    expect(r.level).toBe('bold');
+    expect(r.text).toContain('Søknad om grunnstønad');
+  });
+  it('a page read with enough sure text is read once', async () => {
+    const words = Array.from({ length: 12 }, (_, i): Word => ({ text: 'omstillingsstønad', conf: 95, x0: 10, y0: 100 + i * 40, x1: 300, y1: 130 + i * 40 }));
+    const { calls } = await read({ text: `${words.map((w) => w.text).join(' ')}\nFødselsnummer ${applicant}`, words });
+    expect(calls).toBe(1);
   });
 });
