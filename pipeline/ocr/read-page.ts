@@ -149,12 +149,13 @@ export function shouldCarryId(text: string): boolean {
 
 /**
  * The text of a page reading, with its fødselsnummer read again when the reading holds no valid
- * one: the id's field (id-rescue.ts), else the whole page as one block (digits in boxes). Only
+ * one but other people's: the id's field (id-rescue.ts), else the whole page as one block (digits in boxes). Only
  * readings without an id cost more. `made` is the cleaned input the reading used, when at hand.
  */
 export async function withIdRescue(engine: OcrEngine, page: GreyRaster, dpi: number, read: PageRead, made?: { input: OcrInput; glyphs: number | null }): Promise<string> {
   const text = read.text ?? '';
-  if (read.status !== 'ok' || findPersonIds(text).length > 0) return text;
+  // Someone else's id (a child's, a partner's) read while the applicant's was not is no reason to stop.
+  if (read.status !== 'ok' || findPersonIds(text).some((h) => h.role !== 'other')) return text;
   const used = read.level ?? 'normal';
   const glyphs = made ? made.glyphs : await pageGlyphHeight(page, dpi);
   // The page cleaned at each level once: the reading's own, the others when asked for.
