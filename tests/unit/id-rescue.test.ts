@@ -147,6 +147,13 @@ describe('a page read without a valid id gets its id field read again', () => {
     const { text } = await readWith((n) => (n % 2 ? other : applicant));
     expect(findPersonIds(text)).toEqual([]);
   });
+  it('reads the applicant\'s field again when the only valid id read is someone else\'s (a child\'s)', async () => {
+    const first = `Søknad om barnetrygd\nFødselsnummer: 1483 75O 1l8 2x\nBarnets fødselsnummer: ${other}`;
+    expect(findPersonIds(first).map((h) => h.role)).toEqual(['other']);
+    const { text, calls } = await readWith(() => `${applicant}\n`, first);
+    expect(calls.some((c) => c.whitelist)).toBe(true);
+    expect(findPersonIds(text)[0]).toMatchObject({ id: applicant, role: 'applicant' });
+  });
   it('reads nothing again when the first reading has a valid id', async () => {
     const { calls } = await readWith(() => applicant, `Fødselsnummer: ${applicant}`);
     expect(calls).toHaveLength(1);
