@@ -28,7 +28,7 @@ export interface UprightPage extends NormalisedPage {
 }
 
 /** The rows (from, to) of the band with the most ink-to-paper changes: the densest text. */
-function densestBand(r: GreyRaster, share: number, dpi: number): [number, number] {
+export function densestBand(r: GreyRaster, share: number, dpi: number): [number, number] {
   const thr = inkThreshold(histogram(r.data)) + 1;
   const { width: w, height: h, data } = r;
   const margin = Math.round(w * 0.03);
