@@ -79,12 +79,17 @@ export function idRegions(words: Word[], width: number, height: number, max = 4)
     const text = line.map((w) => w.text).join(' ');
     const m = [...text.matchAll(DIGIT_RUN)].find((x) => !DATE.test(x[0].trim()));
     if (!m) continue;
-    // The words the run spans.
+    // The words the run spans, up to the one that completes eleven digits: a form's id field and
+    // the phone number field beside it read as one run, and the phone's digits only disturb the
+    // field's reading.
     let at = 0;
+    let digits = 0;
     const inRun = line.filter((w) => {
       const from = text.indexOf(w.text, at);
       at = from + w.text.length;
-      return from + w.text.length > m.index! && from < m.index! + m[0].length;
+      if (digits >= 11 || !(from + w.text.length > m.index! && from < m.index! + m[0].length)) return false;
+      digits += (w.text.match(/[0-9OoIl|SB%$#&?*§]/gu) ?? []).length;
+      return true;
     });
     const before = i > 0 && hasIdLabel(lines[i - 1]!.map((w) => w.text).join(' ')) ? noDigits(lines[i - 1]!) : '';
     const context = `${before} ${noDigits(line.filter((w) => w.x1 <= inRun[0]!.x0))}`.trim();

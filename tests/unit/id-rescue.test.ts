@@ -58,6 +58,12 @@ describe('where the id is on the page, from the first reading\'s words', () => {
     expect(idRegions([w('Oslo,', 100, 100), w('23.03.2026', 200, 100)], 1654, 2339)).toEqual([]);
     expect(idRegions([w('Telefon', 100, 100), w('488', 200, 100), w('52', 250, 100), w('673', 300, 100)], 1654, 2339)).toEqual([]);
   });
+  it('ends a run of digits at eleven: the phone number field beside the id is not read with it (issue 9)', () => {
+    // Digit boxes read with a wall as a one, then the phone number in the next field.
+    const [run] = idRegions([w('1198', 230, 800), w('10767130', 300, 800), w('498', 900, 800), w('48', 960, 800), w('757', 1000, 800)], 1654, 2339);
+    expect(run!.box.x1).toBeLessThan(900);
+    expect(run!.box.x1).toBeGreaterThanOrEqual(300 + 8 * 12);
+  });
   it('keeps regions inside the page', () => {
     const [r] = idRegions([w('Fnr', 1600, 2320, 40, 19)], 1654, 2339);
     expect(r!.box.x1).toBeLessThanOrEqual(1654);
