@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completeBlot, findPersonIds, hasIdLabel, possibleIds } from '../../pipeline/identify/person-id.ts';
-import { agreedId, cropBitmap, idLines, idRegions, wordLines, type Bitmap } from '../../pipeline/ocr/id-rescue.ts';
+import { agreedId, cropBitmap, idLines, idRegions, mainLine, wordLines, type Bitmap } from '../../pipeline/ocr/id-rescue.ts';
 import { OcrEngine, type BackendFactory } from '../../pipeline/ocr/ocr-engine.ts';
 import { readPage, shouldCarryId } from '../../pipeline/ocr/read-page.ts';
 import type { Word } from '../../pipeline/pages/page-image.ts';
@@ -215,5 +215,31 @@ describe('a reading with little text, however sure (issue 9: a bad photocopy)', 
     const words = Array.from({ length: 12 }, (_, i): Word => ({ text: 'omstillingsstønad', conf: 95, x0: 10, y0: 100 + i * 40, x1: 300, y1: 130 + i * 40 }));
     const { calls } = await read({ text: `${words.map((w) => w.text).join(' ')}\nFødselsnummer ${applicant}`, words });
     expect(calls).toBe(1);
+  });
+});
+
+describe('a field read as one line (issue 9: digit boxes)', () => {
+  it('is cut to its main line of print: the label above and the rule under it are left out', () => {
+    // 200 dpi: a small label (rows 10-20), the digits (rows 30-52), the box's bottom rule (row 60).
+    const width = 400;
+    const height = 80;
+    const rowBytes = Math.ceil(width / 8);
+    const header = Buffer.from(`P4\n${width} ${height}\n`, 'latin1');
+    const pbm = Buffer.concat([header, Buffer.alloc(rowBytes * height)]);
+    const set = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) pbm[header.length + y * rowBytes + (x >> 3)]! |= 0x80 >> (x & 7);
+    };
+    for (let x = 10; x < 200; x += 9) set(x, 10, x + 2, 20);
+    for (let x = 20; x < 380; x += 32) {
+      set(x, 30, x + 3, 52);
+      set(x, 30, x + 12, 33);
+      set(x, 49, x + 12, 52);
+    }
+    set(0, 60, 400, 61);
+    const line = mainLine({ pbm, width, height, dpi: 200 }, { x0: 0, y0: 0, x1: 400, y1: 80 });
+    expect(line.y0).toBeGreaterThan(20);
+    expect(line.y0).toBeLessThanOrEqual(30);
+    expect(line.y1).toBeGreaterThanOrEqual(52);
+    expect(line.y1).toBeLessThan(60);
   });
 });
