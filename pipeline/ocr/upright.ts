@@ -61,8 +61,8 @@ export function densestBand(r: GreyRaster, share: number, dpi: number): [number,
   return [at, at + bh];
 }
 
-/** A probe that scores below this read no word at all. */
-const NOTHING_READ = 5;
+/** A probe that scores below this read no line of print either way (a line of text scores 40-100). */
+const NOTHING_READ = 20;
 
 /** densestBand of the page as cleaned for OCR (screen, grain and ruling removed), in the page's rows. */
 export async function printBand(r: GreyRaster, dpi: number): Promise<[number, number]> {
@@ -137,13 +137,14 @@ async function decideByText(engine: OcrEngine, n: NormalisedPage): Promise<Uprig
   if (Math.max(asIs, flipped) < NOTHING_READ) {
     // The band with the most ink-to-paper changes held no print: a tint's dot screen or heavy
     // grain has more changes than text. Choose the band again on the page as cleaned for OCR,
-    // where the screen and grain are gone, and probe that band instead.
+    // where the screen and grain are gone, and probe that band too.
     const [f2, t2] = await printBand(n.raster, n.dpi);
     if (Math.abs(f2 - from) > (to - from) / 2) {
-      [from, to] = [f2, t2];
-      b = band(n.raster, from, to);
-      asIs = await probe(engine, b, n.dpi);
-      flipped = await probe(engine, halfTurn(b), n.dpi);
+      const b2 = band(n.raster, f2, t2);
+      const asIs2 = await probe(engine, b2, n.dpi);
+      const flipped2 = await probe(engine, halfTurn(b2), n.dpi);
+      // The band that reads more decides.
+      if (Math.max(asIs2, flipped2) > Math.max(asIs, flipped)) [from, to, b, asIs, flipped] = [f2, t2, b2, asIs2, flipped2];
     }
   }
   let best = { turn: 0, score: asIs };
