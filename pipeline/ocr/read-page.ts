@@ -149,8 +149,8 @@ export function shouldCarryId(text: string): boolean {
 
 /**
  * The text of a page reading, with its fødselsnummer read again when the reading holds no valid
- * one but other people's: the id's field (id-rescue.ts), else the whole page as one block (digits in boxes). Only
- * readings without an id cost more. `made` is the cleaned input the reading used, when at hand.
+ * one but other people's: the id's field (id-rescue.ts), else the whole page as one block (digits
+ * in boxes). Only readings without an applicant's id cost more. `made` is the cleaned input the reading used, when at hand.
  */
 export async function withIdRescue(engine: OcrEngine, page: GreyRaster, dpi: number, read: PageRead, made?: { input: OcrInput; glyphs: number | null }): Promise<string> {
   const text = read.text ?? '';
