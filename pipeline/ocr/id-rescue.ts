@@ -79,12 +79,17 @@ export function idRegions(words: Word[], width: number, height: number, max = 4)
     const text = line.map((w) => w.text).join(' ');
     const m = [...text.matchAll(DIGIT_RUN)].find((x) => !DATE.test(x[0].trim()));
     if (!m) continue;
-    // The words the run spans.
+    // The words the run spans, up to the one that completes eleven digits: a form's id field and
+    // the phone number field beside it read as one run, and the phone's digits only disturb the
+    // field's reading.
     let at = 0;
+    let digits = 0;
     const inRun = line.filter((w) => {
       const from = text.indexOf(w.text, at);
       at = from + w.text.length;
-      return from + w.text.length > m.index! && from < m.index! + m[0].length;
+      if (digits >= 11 || !(from + w.text.length > m.index! && from < m.index! + m[0].length)) return false;
+      digits += (w.text.match(/[0-9OoIl|SB%$#&?*§]/gu) ?? []).length;
+      return true;
     });
     const before = i > 0 && hasIdLabel(lines[i - 1]!.map((w) => w.text).join(' ')) ? noDigits(lines[i - 1]!) : '';
     const context = `${before} ${noDigits(line.filter((w) => w.x1 <= inRun[0]!.x0))}`.trim();
@@ -156,12 +161,59 @@ export type CleanedAt = (level: CleanLevel) => Promise<Bitmap>;
 
 const scaled = (b: Box, k: number): Box => ({ x0: Math.floor(b.x0 * k), y0: Math.floor(b.y0 * k), x1: Math.ceil(b.x1 * k), y1: Math.ceil(b.y1 * k) });
 
+/**
+ * The rows of a box that hold its main line of print: the run of rows with ink (gaps of a quarter
+ * millimetre bridged) that holds the most ink. A field's box taken from the first reading's word
+ * heights also holds the label above it and the rule under it (digit boxes make those words
+ * tall); read as one line, tesseract then reads neither.
+ */
+export function mainLine(page: Bitmap, box: Box): Box {
+  const rowBytes = Math.ceil(page.width / 8);
+  const at = page.pbm.length - rowBytes * page.height;
+  const x0 = Math.max(0, box.x0);
+  const x1 = Math.min(page.width, box.x1);
+  const y0 = Math.max(0, box.y0);
+  const y1 = Math.min(page.height, box.y1);
+  const ink: number[] = [];
+  for (let y = y0; y < y1; y++) {
+    let n = 0;
+    for (let x = x0; x < x1; x++) if (page.pbm[at + y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7))) n++;
+    ink.push(n);
+  }
+  const gap = Math.max(1, Math.round((0.25 / 25.4) * page.dpi));
+  let best: [number, number, number] | null = null;
+  for (let i = 0; i < ink.length; ) {
+    if (!ink[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let sum = 0;
+    let last = i;
+    while (j < ink.length && j - last <= gap) {
+      if (ink[j]) {
+        last = j;
+        sum += ink[j]!;
+      }
+      j++;
+    }
+    if (!best || sum > best[2]) best = [i, last + 1, sum];
+    i = j;
+  }
+  // A line is at least 1.5 mm tall: less is a rule or a row of specks; keep the box as it was.
+  if (!best || best[1] - best[0] < (1.5 / 25.4) * page.dpi) return box;
+  const pad = Math.round((0.5 / 25.4) * page.dpi);
+  return { x0: box.x0, x1: box.x1, y0: Math.max(y0, y0 + best[0] - pad), y1: Math.min(y1, y0 + best[1] + pad) };
+}
+
 async function readField(engine: OcrEngine, cleaned: CleanedAt, pageWidth: number, r: IdRegion): Promise<string | null> {
   const readings: string[][] = [];
   for (const level of LEVELS) {
     const c = await cleaned(level);
     const pad = Math.round((3 / 25.4) * c.dpi);
-    const image = await cropBitmap(c, scaled(r.box, c.width / pageWidth), pad, ZOOM);
+    const box = scaled(r.box, c.width / pageWidth);
+    // One line is read as one line: the label above it and the rule under it are left out.
+    const image = await cropBitmap(c, r.psm === '7' ? mainLine(c, box) : box, pad, ZOOM);
     try {
       const res = await engine.recognize(image, { dpi: c.dpi * ZOOM, psm: r.psm, whitelist: '0123456789 -' });
       readings.push(findPersonIds(res.text).map((h) => h.id));

@@ -31,6 +31,13 @@ export const OCR_DPI = 200;
 /** Mean word confidence below which a page is read a second way (see readPage). */
 const POOR_READING = 66;
 
+/**
+ * A reading with less text than this (textScore: about five sure words) is poor whatever its
+ * confidence: print faded below the normal level's threshold (a bad copy) leaves a heading or two
+ * read with full confidence and the rest of the page dropped.
+ */
+const LITTLE_TEXT = 25;
+
 /** Median character height (pixels) tesseract reads best: 10-12 pt body text at OCR_DPI. */
 const GLYPH_PX = 17;
 /** Below or above these heights (after scaling by the stated resolution) the stated resolution is not believed. */
@@ -142,12 +149,13 @@ export function shouldCarryId(text: string): boolean {
 
 /**
  * The text of a page reading, with its fødselsnummer read again when the reading holds no valid
- * one: the id's field (id-rescue.ts), else the whole page as one block (digits in boxes). Only
- * readings without an id cost more. `made` is the cleaned input the reading used, when at hand.
+ * one but other people's: the id's field (id-rescue.ts), else the whole page as one block (digits
+ * in boxes). Only readings without an applicant's id cost more. `made` is the cleaned input the reading used, when at hand.
  */
 export async function withIdRescue(engine: OcrEngine, page: GreyRaster, dpi: number, read: PageRead, made?: { input: OcrInput; glyphs: number | null }): Promise<string> {
   const text = read.text ?? '';
-  if (read.status !== 'ok' || findPersonIds(text).length > 0) return text;
+  // Someone else's id (a child's, a partner's) read while the applicant's was not is no reason to stop.
+  if (read.status !== 'ok' || findPersonIds(text).some((h) => h.role !== 'other')) return text;
   const used = read.level ?? 'normal';
   const glyphs = made ? made.glyphs : await pageGlyphHeight(page, dpi);
   // The page cleaned at each level once: the reading's own, the others when asked for.
@@ -189,7 +197,7 @@ export async function readPage(engine: OcrEngine, page: GreyRaster, dpi: number,
           used = other;
         }
       };
-      if (level === 'normal' && r.confidence < POOR_READING) {
+      if (level === 'normal' && (r.confidence < POOR_READING || textScore(r.words) < LITTLE_TEXT)) {
         // A poor reading: thin or pale strokes are often broken by the normal level. Read once
         // more with more of the grey taken as print.
         await tryLevel('bold');

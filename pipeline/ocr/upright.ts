@@ -28,7 +28,7 @@ export interface UprightPage extends NormalisedPage {
 }
 
 /** The rows (from, to) of the band with the most ink-to-paper changes: the densest text. */
-function densestBand(r: GreyRaster, share: number, dpi: number): [number, number] {
+export function densestBand(r: GreyRaster, share: number, dpi: number): [number, number] {
   const thr = inkThreshold(histogram(r.data)) + 1;
   const { width: w, height: h, data } = r;
   const margin = Math.round(w * 0.03);
@@ -59,6 +59,23 @@ function densestBand(r: GreyRaster, share: number, dpi: number): [number, number
     }
   }
   return [at, at + bh];
+}
+
+/** A probe that scores below this read no line of print either way (a line of text scores 40-100). */
+const NOTHING_READ = 20;
+
+/** densestBand of the page as cleaned for OCR (screen, grain and ruling removed), in the page's rows. */
+export async function printBand(r: GreyRaster, dpi: number): Promise<[number, number]> {
+  const c = await cleanRaster(r, dpi, 'normal', OCR_DPI, cappedOcrScale(dpi, await pageGlyphHeight(r, dpi), r.width * r.height));
+  const grey = Buffer.alloc(c.width * c.height, 255);
+  const rowBytes = Math.ceil(c.width / 8);
+  const at = c.pbm.length - rowBytes * c.height;
+  for (let y = 0; y < c.height; y++) {
+    for (let x = 0; x < c.width; x++) if (c.pbm[at + y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7))) grey[y * c.width + x] = 0;
+  }
+  const [f, t] = densestBand({ data: grey, width: c.width, height: c.height }, BAND, c.dpi);
+  const k = r.height / c.height;
+  return [Math.max(0, Math.round(f * k)), Math.min(r.height, Math.round(t * k))];
 }
 
 function band(r: GreyRaster, from: number, to: number): GreyRaster {
@@ -113,10 +130,23 @@ export function readsUpright(words: Word[]): boolean {
 
 /** The up/down (and sideways) decision by reading bands of the page, when the vote is unsure. */
 async function decideByText(engine: OcrEngine, n: NormalisedPage): Promise<UprightPage> {
-  const [from, to] = densestBand(n.raster, BAND, n.dpi);
-  const b = band(n.raster, from, to);
-  const asIs = await probe(engine, b, n.dpi);
-  const flipped = await probe(engine, halfTurn(b), n.dpi);
+  let [from, to] = densestBand(n.raster, BAND, n.dpi);
+  let b = band(n.raster, from, to);
+  let asIs = await probe(engine, b, n.dpi);
+  let flipped = await probe(engine, halfTurn(b), n.dpi);
+  if (Math.max(asIs, flipped) < NOTHING_READ) {
+    // The band with the most ink-to-paper changes held no print: a tint's dot screen or heavy
+    // grain has more changes than text. Choose the band again on the page as cleaned for OCR,
+    // where the screen and grain are gone, and probe that band too.
+    const [f2, t2] = await printBand(n.raster, n.dpi);
+    if (Math.abs(f2 - from) > (to - from) / 2) {
+      const b2 = band(n.raster, f2, t2);
+      const asIs2 = await probe(engine, b2, n.dpi);
+      const flipped2 = await probe(engine, halfTurn(b2), n.dpi);
+      // The band that reads more decides.
+      if (Math.max(asIs2, flipped2) > Math.max(asIs, flipped)) [from, to, b, asIs, flipped] = [f2, t2, b2, asIs2, flipped2];
+    }
+  }
   let best = { turn: 0, score: asIs };
   if (flipped > asIs) best = { turn: 180, score: flipped };
   // Neither direction reads like text: the lines may run the other way.

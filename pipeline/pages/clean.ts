@@ -106,7 +106,7 @@ async function paperLevel(data: Uint8Array, w: number, h: number, dpi: number): 
  * and vertical runs longer than `vLen`. Form boxes and the cells of digit fields around a
  * fødselsnummer otherwise join the digits into shapes OCR cannot read.
  */
-export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number, vLen: number): void {
+export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number, vLen: number, vGap = 0): void {
   const clear: number[] = [];
   // A rule one or two pixels thick wanders between neighbouring rows (or columns) after deskew
   // and binarisation: a run counts the pixel or either neighbour across it.
@@ -125,16 +125,28 @@ export function removeRules(bits: Uint8Array, w: number, h: number, hLen: number
     }
   }
   // Vertical runs, row by row (a column walk would touch one byte per cache line): per column
-  // the length and start of the current run.
-  const run = new Int32Array(w);
+  // where the current run started, its last ink row and its ink rows. A run goes on over gaps of
+  // up to `vGap` rows: a cell wall of faded toner or of a dot screen is a dashed line, and its
+  // pieces, each shorter than a digit, read as ones and bars between the digits. Mostly ink all
+  // the same: a column of scattered dots is no wall.
+  const start = new Int32Array(w).fill(-1);
+  const last = new Int32Array(w);
+  const inked = new Int32Array(w);
   for (let y = 0; y <= h; y++) {
     const row = y * w;
     for (let x = 0; x < w; x++) {
       const on = y < h && (bits[row + x] || (x > 0 && bits[row + x - 1]) || (x < w - 1 && bits[row + x + 1]));
-      if (on) run[x]!++;
-      else if (run[x]) {
-        if (run[x]! >= vLen) clear.push((y - run[x]!) * w + x, run[x]!, w);
-        run[x] = 0;
+      if (on) {
+        if (start[x]! < 0) {
+          start[x] = y;
+          inked[x] = 0;
+        }
+        last[x] = y;
+        inked[x]!++;
+      } else if (start[x]! >= 0 && (y - last[x]! > vGap || y === h)) {
+        const len = last[x]! + 1 - start[x]!;
+        if (len >= vLen && inked[x]! >= len * 0.75) clear.push(start[x]! * w + x, len, w);
+        start[x] = -1;
       }
     }
   }
@@ -243,7 +255,7 @@ export async function cleanRaster(page: GreyRaster, dpi: number, level: CleanLev
     for (let x = border; x < w - border; x++) if (data[row + x]! < thr) bits[row + x] = 1;
   }
   const mm = outDpi / 25.4;
-  if (level !== 'keep-rules') removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm));
+  if (level !== 'keep-rules') removeRules(bits, w, h, Math.round(12 * mm), Math.round(5.2 * mm), Math.round(0.3 * mm));
   let inked = 0;
   for (let i = 0; i < bits.length; i++) inked += bits[i]!;
   const specks = removeSpecks(bits, w, h, Math.max(2, Math.round(4 * (outDpi / 200) ** 2)), Math.max(1, Math.round(2 * (outDpi / 200))));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { completeBlot, findPersonIds, hasIdLabel, possibleIds } from '../../pipeline/identify/person-id.ts';
-import { agreedId, cropBitmap, idLines, idRegions, wordLines, type Bitmap } from '../../pipeline/ocr/id-rescue.ts';
+import { agreedId, cropBitmap, idLines, idRegions, mainLine, wordLines, type Bitmap } from '../../pipeline/ocr/id-rescue.ts';
 import { OcrEngine, type BackendFactory } from '../../pipeline/ocr/ocr-engine.ts';
 import { readPage, shouldCarryId } from '../../pipeline/ocr/read-page.ts';
 import type { Word } from '../../pipeline/pages/page-image.ts';
@@ -57,6 +57,12 @@ describe('where the id is on the page, from the first reading\'s words', () => {
     // Dates and phone numbers are not ids.
     expect(idRegions([w('Oslo,', 100, 100), w('23.03.2026', 200, 100)], 1654, 2339)).toEqual([]);
     expect(idRegions([w('Telefon', 100, 100), w('488', 200, 100), w('52', 250, 100), w('673', 300, 100)], 1654, 2339)).toEqual([]);
+  });
+  it('ends a run of digits at eleven: the phone number field beside the id is not read with it (issue 9)', () => {
+    // Digit boxes read with a wall as a one, then the phone number in the next field.
+    const [run] = idRegions([w('1198', 230, 800), w('10767130', 300, 800), w('498', 900, 800), w('48', 960, 800), w('757', 1000, 800)], 1654, 2339);
+    expect(run!.box.x1).toBeLessThan(900);
+    expect(run!.box.x1).toBeGreaterThanOrEqual(300 + 8 * 12);
   });
   it('keeps regions inside the page', () => {
     const [r] = idRegions([w('Fnr', 1600, 2320, 40, 19)], 1654, 2339);
@@ -119,6 +125,8 @@ describe('a page read without a valid id gets its id field read again', () => {
         calls.push({ whitelist: opts.whitelist, psm: opts.psm });
         if (opts.whitelist) return { text: field(fieldCalls++), confidence: 90, words: [] };
         const words: Word[] = [
+          // The page's other text, read well (a page reading with little text is read again at another level).
+          ...['Søknad', 'om', 'dagpenger', 'Arbeids-', 'og', 'velferdsetaten'].map((text, i) => ({ text, conf: 92, x0: 100 + i * 200, y0: 100, x1: 280 + i * 200, y1: 130 })),
           { text: 'Fødselsnummer:', conf: 90, x0: 100, y0: 300, x1: 300, y1: 324 },
           { text: '1483', conf: 40, x0: 310, y0: 300, x1: 360, y1: 324 },
           { text: '75O', conf: 40, x0: 370, y0: 300, x1: 410, y1: 324 },
@@ -144,6 +152,13 @@ describe('a page read without a valid id gets its id field read again', () => {
   it('adds nothing when the readings disagree', async () => {
     const { text } = await readWith((n) => (n % 2 ? other : applicant));
     expect(findPersonIds(text)).toEqual([]);
+  });
+  it('reads the applicant\'s field again when the only valid id read is someone else\'s (a child\'s)', async () => {
+    const first = `Søknad om barnetrygd\nFødselsnummer: 1483 75O 1l8 2x\nBarnets fødselsnummer: ${other}`;
+    expect(findPersonIds(first).map((h) => h.role)).toEqual(['other']);
+    const { text, calls } = await readWith(() => `${applicant}\n`, first);
+    expect(calls.some((c) => c.whitelist)).toBe(true);
+    expect(findPersonIds(text)[0]).toMatchObject({ id: applicant, role: 'applicant' });
   });
   it('reads nothing again when the first reading has a valid id', async () => {
     const { calls } = await readWith(() => applicant, `Fødselsnummer: ${applicant}`);
@@ -171,5 +186,60 @@ describe('a reading still poor after the bold level (issue 9: a noisy scanner)',
     expect(call).toBe(3);
     expect(r.text).toBe(`hard ${applicant}`);
     expect(r.level).toBe('hard');
+  });
+});
+
+describe('a reading with little text, however sure (issue 9: a bad photocopy)', () => {
+  // A copy whose print faded below the normal level's threshold: only the bold heading "NAV" is
+  // read, with full confidence; the bold level reads the title and the rest.
+  async function read(first: { text: string; words: Word[] }) {
+    const good = (n: number): Word[] => Array.from({ length: n }, (_, i) => ({ text: 'grunnstønad', conf: 85, x0: 10 + i * 200, y0: 100, x1: 190 + i * 200, y1: 130 }));
+    let call = 0;
+    const factory: BackendFactory = async () => ({
+      recognize: async () => (call++ === 0 ? { ...first, confidence: 96 } : { text: `Søknad om grunnstønad\nFødselsnummer ${applicant}`, confidence: 70, words: good(8) }),
+      terminate: async () => {},
+    });
+    const engine = await OcrEngine.create({ langs: 'nor', size: 1, factory });
+    const page = { data: Buffer.alloc(1654 * 2339, 255), width: 1654, height: 2339 };
+    const r = await readPage(engine, page, 200);
+    await engine.close();
+    return { r, calls: call };
+  }
+  it('is read again at the bold level, and that reading is kept when it reads clearly more', async () => {
+    const { r, calls } = await read({ text: 'NAV', words: [{ text: 'NAV', conf: 96, x0: 100, y0: 100, x1: 200, y1: 140 }] });
+    expect(calls).toBe(2);
+    expect(r.level).toBe('bold');
+    expect(r.text).toContain('Søknad om grunnstønad');
+  });
+  it('a page read with enough sure text is read once', async () => {
+    const words = Array.from({ length: 12 }, (_, i): Word => ({ text: 'omstillingsstønad', conf: 95, x0: 10, y0: 100 + i * 40, x1: 300, y1: 130 + i * 40 }));
+    const { calls } = await read({ text: `${words.map((w) => w.text).join(' ')}\nFødselsnummer ${applicant}`, words });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('a field read as one line (issue 9: digit boxes)', () => {
+  it('is cut to its main line of print: the label above and the rule under it are left out', () => {
+    // 200 dpi: a small label (rows 10-20), the digits (rows 30-52), the box's bottom rule (row 60).
+    const width = 400;
+    const height = 80;
+    const rowBytes = Math.ceil(width / 8);
+    const header = Buffer.from(`P4\n${width} ${height}\n`, 'latin1');
+    const pbm = Buffer.concat([header, Buffer.alloc(rowBytes * height)]);
+    const set = (x0: number, y0: number, x1: number, y1: number) => {
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) pbm[header.length + y * rowBytes + (x >> 3)]! |= 0x80 >> (x & 7);
+    };
+    for (let x = 10; x < 200; x += 9) set(x, 10, x + 2, 20);
+    for (let x = 20; x < 380; x += 32) {
+      set(x, 30, x + 3, 52);
+      set(x, 30, x + 12, 33);
+      set(x, 49, x + 12, 52);
+    }
+    set(0, 60, 400, 61);
+    const line = mainLine({ pbm, width, height, dpi: 200 }, { x0: 0, y0: 0, x1: 400, y1: 80 });
+    expect(line.y0).toBeGreaterThan(20);
+    expect(line.y0).toBeLessThanOrEqual(30);
+    expect(line.y1).toBeGreaterThanOrEqual(52);
+    expect(line.y1).toBeLessThan(60);
   });
 });

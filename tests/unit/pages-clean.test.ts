@@ -106,6 +106,38 @@ describe('clean-up of forms and poor paper', () => {
     expect(bits[30 * w + 22]).toBe(1);
   });
 
+  it('removes cell walls broken into dashes (faded toner, a dot screen) but keeps the digits (issue 9)', async () => {
+    // A row of digit boxes at 200 dpi: walls 6 mm tall, faded into dashes of 1.5 mm with gaps of
+    // one or two pixels; inside each cell a digit's stem 3 mm tall; light scanner grain over all.
+    const r = page(800, 300, 235);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let i = 0; i < r.data.length; i++) r.data[i] = 235 + Math.round((rand() - 0.5) * 12);
+    const top = 100;
+    const wallH = 47; // 6 mm
+    fill(r, 100, top, 700, top + 2, 40); // the top of the field
+    fill(r, 100, top + wallH, 700, top + wallH + 2, 40); // and its bottom
+    const walls: number[] = [];
+    for (let x = 100; x <= 700; x += 50) {
+      walls.push(x);
+      for (let y = top; y < top + wallH; y += 13) fill(r, x, y, x + 2, Math.min(top + wallH, y + 12 - (y % 2)), 40);
+    }
+    const stems: number[] = [];
+    for (let x = 122; x < 700; x += 50) {
+      stems.push(x);
+      fill(r, x, top + 12, x + 4, top + 36, 30);
+    }
+    const c = await cleanRaster(r, 200);
+    const inkIn = (x0: number, x1: number, y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) n += pbmBit(c.pbm, c.width, x, y);
+      return n;
+    };
+    // No piece of a wall is left to be read as a one or a bar between the digits.
+    for (const x of walls.slice(1, -1)) expect(inkIn(x - 1, x + 3, top + 4, top + wallH - 4)).toBe(0);
+    for (const x of stems) expect(inkIn(x, x + 4, top + 14, top + 34)).toBeGreaterThan(60);
+  });
+
   it('clears dust specks but keeps full stops and letters', () => {
     const w = 60;
     const h = 30;
